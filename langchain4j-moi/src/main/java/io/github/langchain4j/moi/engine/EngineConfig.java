@@ -1,0 +1,48 @@
+package io.github.langchain4j.moi.engine;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Load-time options of a model (per-request options live in {@link GenerationRequest}).
+ *
+ * @param modelPath    the GGUF file
+ * @param contextSize  context window in tokens (0: the model's training context, capped at 4096)
+ * @param threads      CPU threads for generation (0: available processors)
+ * @param batchSize    the most prompt tokens decoded in one call
+ * @param gpuLayers    layers offloaded to the GPU when the native library was built with GPU support (-1: all)
+ * @param useMmap      map the model file instead of reading it into memory
+ */
+public record EngineConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers, boolean useMmap) {
+
+    public static final int DEFAULT_CONTEXT_SIZE = 4096;
+    public static final int DEFAULT_BATCH_SIZE = 512;
+
+    public EngineConfig {
+        Objects.requireNonNull(modelPath, "modelPath");
+        if (contextSize < 0) {
+            throw new IllegalArgumentException("contextSize must be >= 0, was " + contextSize);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, was " + threads);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+        }
+        if (gpuLayers < -1) {
+            throw new IllegalArgumentException("gpuLayers must be >= -1 (-1 = all), was " + gpuLayers);
+        }
+    }
+
+    public static EngineConfig of(Path modelPath) {
+        return new EngineConfig(modelPath, DEFAULT_CONTEXT_SIZE, 0, DEFAULT_BATCH_SIZE, 0, true);
+    }
+
+    public EngineConfig withContextSize(int newContextSize) {
+        return new EngineConfig(modelPath, newContextSize, threads, batchSize, gpuLayers, useMmap);
+    }
+
+    public EngineConfig withThreads(int newThreads) {
+        return new EngineConfig(modelPath, contextSize, newThreads, batchSize, gpuLayers, useMmap);
+    }
+}

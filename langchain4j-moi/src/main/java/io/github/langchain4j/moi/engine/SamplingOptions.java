@@ -1,0 +1,55 @@
+package io.github.langchain4j.moi.engine;
+
+/**
+ * The sampler that picks each output token (MoI keeps it unchanged: the text is still the sampled tokens).
+ * A temperature of 0 means greedy decoding. Values are checked here, before they reach native code.
+ *
+ * @param temperature       softmax temperature, 0 for greedy
+ * @param topK              keep the k most likely tokens, 0 to disable
+ * @param topP              nucleus sampling threshold in (0, 1], 1 to disable
+ * @param minP              drop tokens below minP times the top probability, in [0, 1), 0 to disable
+ * @param repeatPenalty     penalty for tokens seen in the last {@code repeatLastN} tokens, 1 to disable
+ * @param repeatLastN       window of the repetition penalty
+ * @param seed              seed of the random choice; the same seed gives the same output
+ */
+public record SamplingOptions(double temperature, int topK, double topP, double minP,
+                              double repeatPenalty, int repeatLastN, long seed) {
+
+    public static final long DEFAULT_SEED = 42;
+    /** The paper's sampling for reasoning tasks, and this library's default. */
+    public static final SamplingOptions DEFAULTS = new SamplingOptions(0.6, 40, 0.95, 0.05, 1.0, 64, DEFAULT_SEED);
+    public static final SamplingOptions GREEDY = new SamplingOptions(0.0, 0, 1.0, 0.0, 1.0, 64, DEFAULT_SEED);
+
+    public SamplingOptions {
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be a finite number >= 0, was " + temperature);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("topK must be >= 0, was " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("topP must be in (0, 1], was " + topP);
+        }
+        if (!(minP >= 0 && minP < 1)) {
+            throw new IllegalArgumentException("minP must be in [0, 1), was " + minP);
+        }
+        if (!(repeatPenalty > 0) || Double.isInfinite(repeatPenalty)) {
+            throw new IllegalArgumentException("repeatPenalty must be a finite number > 0, was " + repeatPenalty);
+        }
+        if (repeatLastN < 0) {
+            throw new IllegalArgumentException("repeatLastN must be >= 0, was " + repeatLastN);
+        }
+    }
+
+    public boolean greedy() {
+        return temperature == 0;
+    }
+
+    public SamplingOptions withSeed(long newSeed) {
+        return new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, newSeed);
+    }
+
+    public SamplingOptions withTemperature(double newTemperature) {
+        return new SamplingOptions(newTemperature, topK, topP, minP, repeatPenalty, repeatLastN, seed);
+    }
+}
