@@ -1,0 +1,335 @@
+package io.github.langchain4j.moi.llamacpp;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.github.langchain4j.moi.ModelFileException;
+import io.github.langchain4j.moi.MoiException;
+import io.github.langchain4j.moi.engine.ChatTurn;
+import io.github.langchain4j.moi.engine.EngineConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.ref.Cleaner;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A llama.cpp model and context loaded through the C API, with the few operations the decode loop needs.
+ * Every argument is checked in Java before it reaches native code, because llama.cpp aborts the process
+ * on several bad inputs (see native-notes.md). Not thread-safe: the engine serializes access.
+ */
+public final class NativeModel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NativeModel.class);
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final LlamaCpp lib;
+    private final GgufFile file;
+    private final Pointer model;
+    private final Pointer ctx;
+    private final Pointer vocab;
+    private final int nVocab;
+    private final int nEmbd;
+    private final int nCtx;
+    private final int nBatch;
+    private final String chatTemplate;
+    private final TokenEmbeddings embeddings;
+    private final Cleaner.Cleanable cleanable;
+    private volatile boolean closed;
+
+    // batch arrays owned by us, sized for nBatch tokens of one sequence
+    private final Memory tokenBuf;
+    private final Memory embdBuf;
+    private final Memory posBuf;
+    private final Memory nSeqIdBuf;
+    private final Memory seqIdBuf;
+    private final Memory seqIdPtrs;
+    private final Memory logitsFlags;
+    private final LlamaCpp.Batch.ByValue batch = new LlamaCpp.Batch.ByValue();
+
+    private NativeModel(LlamaCpp lib, GgufFile file, Pointer model, Pointer ctx) {
+        this.lib = lib;
+        this.file = file;
+        this.model = model;
+        this.ctx = ctx;
+        this.vocab = lib.llama_model_get_vocab(model);
+        this.nVocab = lib.llama_vocab_n_tokens(vocab);
+        this.nEmbd = lib.llama_model_n_embd(model);
+        this.nCtx = lib.llama_n_ctx(ctx);
+        this.nBatch = lib.llama_n_batch(ctx);
+        Pointer template = lib.llama_model_chat_template(model, null);
+        this.chatTemplate = template == null ? null : template.getString(0, StandardCharsets.UTF_8.name());
+        this.cleanable = CLEANER.register(this, new Release(lib, model, ctx));
+        this.embeddings = new TokenEmbeddings(file, nVocab, nEmbd);
+
+        tokenBuf = new Memory((long) nBatch * Integer.BYTES);
+        embdBuf = new Memory((long) nBatch * nEmbd * Float.BYTES);
+        posBuf = new Memory((long) nBatch * Integer.BYTES);
+        nSeqIdBuf = new Memory((long) nBatch * Integer.BYTES);
+        seqIdBuf = new Memory((long) nBatch * Integer.BYTES);
+        seqIdPtrs = new Memory((long) nBatch * Native.POINTER_SIZE);
+        logitsFlags = new Memory(nBatch);
+        for (int i = 0; i < nBatch; i++) {
+            nSeqIdBuf.setInt((long) i * Integer.BYTES, 1);
+            seqIdBuf.setInt((long) i * Integer.BYTES, 0);
+            seqIdPtrs.setPointer((long) i * Native.POINTER_SIZE, seqIdBuf.share((long) i * Integer.BYTES));
+        }
+    }
+
+    /** Checks and loads the model file, then creates its context. */
+    public static NativeModel load(EngineConfig config) {
+        GgufFile file = GgufFile.read(config.modelPath());
+        LlamaCpp lib = NativeLibrary.get();
+
+        LlamaCpp.ModelParams.ByValue mp = lib.llama_model_default_params();
+        mp.n_gpu_layers = config.gpuLayers() < 0 ? Integer.MAX_VALUE : config.gpuLayers();
+        mp.use_mmap = (byte) (config.useMmap() ? 1 : 0);
+        if (config.gpuLayers() != 0 && !lib.llama_supports_gpu_offload()) {
+            log.warn("gpuLayers={} but the llama.cpp library in use has no GPU support; running on the CPU", config.gpuLayers());
+        }
+        Pointer model = lib.llama_model_load_from_file(config.modelPath().toString(), mp);
+        if (model == null) {
+            throw new ModelFileException("llama.cpp could not load " + config.modelPath() + " (architecture '"
+                    + file.architecture() + "'); the llama.cpp log above says why");
+        }
+        int trainCtx = lib.llama_model_n_ctx_train(model);
+        int nCtx = config.contextSize() > 0 ? config.contextSize() : Math.min(trainCtx, EngineConfig.DEFAULT_CONTEXT_SIZE);
+        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+
+        LlamaCpp.ContextParams.ByValue cp = lib.llama_context_default_params();
+        cp.n_ctx = nCtx;
+        cp.n_batch = Math.min(config.batchSize(), nCtx);
+        cp.n_ubatch = Math.min(cp.n_batch, 512);
+        cp.n_seq_max = 1;
+        cp.n_threads = threads;
+        cp.n_threads_batch = threads;
+        Pointer ctx = lib.llama_init_from_model(model, cp);
+        if (ctx == null) {
+            lib.llama_model_free(model);
+            throw new MoiException("llama.cpp could not create a context of " + nCtx + " tokens for "
+                    + config.modelPath() + " (out of memory?)");
+        }
+        log.info("loaded {} ({}, {}): context {} tokens, {} threads", file.name(), file.architecture(),
+                config.modelPath().getFileName(), nCtx, threads);
+        return new NativeModel(lib, file, model, ctx);
+    }
+
+    public String architecture() {
+        return file.architecture();
+    }
+
+    public String name() {
+        return file.name();
+    }
+
+    public int vocabSize() {
+        return nVocab;
+    }
+
+    public int embeddingSize() {
+        return nEmbd;
+    }
+
+    public int contextSize() {
+        return nCtx;
+    }
+
+    public int batchSize() {
+        return nBatch;
+    }
+
+    /** The chat template stored in the model's metadata, or null for a model without one (a base model). */
+    public String chatTemplate() {
+        return chatTemplate;
+    }
+
+    public boolean isEndOfGeneration(int token) {
+        checkToken(token);
+        return lib.llama_vocab_is_eog(vocab, token);
+    }
+
+    /** Tokenizes UTF-8 text; addSpecial adds BOS where the model wants it, parseSpecial reads special tokens. */
+    public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        int[] tokens = new int[bytes.length + 2];
+        int n = lib.llama_tokenize(vocab, bytes, bytes.length, tokens, tokens.length, addSpecial, parseSpecial);
+        if (n < 0) {
+            tokens = new int[-n];
+            n = lib.llama_tokenize(vocab, bytes, bytes.length, tokens, tokens.length, addSpecial, parseSpecial);
+        }
+        if (n < 0) {
+            throw new MoiException("tokenization failed for a text of " + bytes.length + " bytes");
+        }
+        return java.util.Arrays.copyOf(tokens, n);
+    }
+
+    /** The UTF-8 bytes of one token (possibly part of a character); special tokens render as empty. */
+    public byte[] tokenBytes(int token) {
+        checkToken(token);
+        byte[] buf = new byte[64];
+        int n = lib.llama_token_to_piece(vocab, token, buf, buf.length, 0, false);
+        if (n < 0) {
+            buf = new byte[-n];
+            n = lib.llama_token_to_piece(vocab, token, buf, buf.length, 0, false);
+        }
+        return java.util.Arrays.copyOf(buf, Math.max(n, 0));
+    }
+
+    /** Formats messages with the model's chat template (llama.cpp's built-in template detection). */
+    public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+        if (chatTemplate == null) {
+            throw new MoiException("model " + file.name() + " has no chat template (a base model?); "
+                    + "pass a raw prompt instead");
+        }
+        List<Memory> keepAlive = new ArrayList<>();
+        Memory messages = new Memory((long) Math.max(1, turns.size()) * 2 * Native.POINTER_SIZE);
+        int totalBytes = 0;
+        for (int i = 0; i < turns.size(); i++) {
+            Memory role = cString(turns.get(i).role());
+            Memory content = cString(turns.get(i).content());
+            keepAlive.add(role);
+            keepAlive.add(content);
+            totalBytes += (int) content.size() + (int) role.size();
+            messages.setPointer((long) i * 2 * Native.POINTER_SIZE, role);
+            messages.setPointer((long) (i * 2 + 1) * Native.POINTER_SIZE, content);
+        }
+        byte[] buf = new byte[totalBytes * 2 + 256];
+        int n = lib.llama_chat_apply_template(chatTemplate, messages, turns.size(), addAssistantPrefix, buf, buf.length);
+        if (n > buf.length) {
+            buf = new byte[n];
+            n = lib.llama_chat_apply_template(chatTemplate, messages, turns.size(), addAssistantPrefix, buf, buf.length);
+        }
+        if (n < 0) {
+            throw new MoiException("llama.cpp does not recognise the chat template of " + file.name());
+        }
+        keepAlive.clear();
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Decodes tokens at positions {@code pos0..} of sequence 0; logits are computed for the last one only.
+     * The caller splits input longer than {@link #batchSize()}.
+     */
+    public void decodeTokens(int[] tokens, int from, int count, int pos0) {
+        if (count < 1 || count > nBatch) {
+            throw new IllegalArgumentException("a batch holds 1.." + nBatch + " tokens, not " + count);
+        }
+        checkPositions(pos0, count);
+        for (int i = 0; i < count; i++) {
+            int token = tokens[from + i];
+            checkToken(token);
+            tokenBuf.setInt((long) i * Integer.BYTES, token);
+            posBuf.setInt((long) i * Integer.BYTES, pos0 + i);
+            logitsFlags.setByte(i, (byte) (i == count - 1 ? 1 : 0));
+        }
+        batch.token = tokenBuf;
+        batch.embd = null;
+        submit(count);
+    }
+
+    /** Decodes one input embedding (length {@link #embeddingSize()}) at position {@code pos}, with logits. */
+    public void decodeEmbedding(float[] embedding, int pos) {
+        if (embedding.length != nEmbd) {
+            throw new IllegalArgumentException("an input embedding has " + nEmbd + " values, not " + embedding.length);
+        }
+        checkPositions(pos, 1);
+        embdBuf.write(0, embedding, 0, nEmbd);
+        posBuf.setInt(0, pos);
+        logitsFlags.setByte(0, (byte) 1);
+        batch.token = null;
+        batch.embd = embdBuf;
+        submit(1);
+    }
+
+    private void submit(int count) {
+        batch.n_tokens = count;
+        batch.pos = posBuf;
+        batch.n_seq_id = nSeqIdBuf;
+        batch.seq_id = seqIdPtrs;
+        batch.logits = logitsFlags;
+        int rc = lib.llama_decode(ctx, batch);
+        if (rc == 1) {
+            throw new MoiException("llama_decode found no free KV cache slot (context of " + nCtx + " tokens is full)");
+        }
+        if (rc != 0) {
+            throw new MoiException("llama_decode failed with code " + rc);
+        }
+    }
+
+    /** Copies the logits of the last decoded position into {@code out} (length >= vocabSize). */
+    public void readLogits(float[] out) {
+        Pointer logits = lib.llama_get_logits_ith(ctx, -1);
+        if (logits == null) {
+            throw new MoiException("no logits: nothing was decoded with logits requested");
+        }
+        logits.read(0, out, 0, nVocab);
+    }
+
+    /** Forgets every cached position. */
+    public void clearCache() {
+        lib.llama_kv_self_clear(ctx);
+    }
+
+    /** Forgets cached positions from {@code pos} on (sequence 0). */
+    public void trimCache(int pos) {
+        lib.llama_kv_self_seq_rm(ctx, 0, pos, -1);
+    }
+
+    /** The scaled input embedding row of a token, as fed through {@code batch.embd}. */
+    public float[] embeddingRow(int token) {
+        return embeddings.row(token);
+    }
+
+    /** Adds {@code weight * e(token)} (scaled for the embedding path) to {@code acc}. */
+    public void addEmbedding(int token, double weight, float[] acc) {
+        embeddings.addScaledRow(token, weight, acc);
+    }
+
+    /** A sampler for this model; the caller closes it. */
+    public NativeSampler newSampler(io.github.langchain4j.moi.engine.SamplingOptions options, String grammar) {
+        return new NativeSampler(lib, vocab, ctx, options, grammar);
+    }
+
+    /** True once {@link #close()} ran. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        cleanable.clean();
+    }
+
+    private void checkToken(int token) {
+        if (token < 0 || token >= nVocab) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + nVocab + ")");
+        }
+    }
+
+    private void checkPositions(int pos0, int count) {
+        if (pos0 < 0 || pos0 + count > nCtx) {
+            throw new IllegalArgumentException("positions " + pos0 + ".." + (pos0 + count - 1)
+                    + " are outside the context of " + nCtx + " tokens");
+        }
+    }
+
+    private static Memory cString(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        Memory m = new Memory(bytes.length + 1L);
+        m.write(0, bytes, 0, bytes.length);
+        m.setByte(bytes.length, (byte) 0);
+        return m;
+    }
+
+    /** Frees the native model and context once, from close() or when the model became unreachable. */
+    private record Release(LlamaCpp lib, Pointer model, Pointer ctx) implements Runnable {
+        @Override
+        public void run() {
+            lib.llama_free(ctx);
+            lib.llama_model_free(model);
+        }
+    }
+}
