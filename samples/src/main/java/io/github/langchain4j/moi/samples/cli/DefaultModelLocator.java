@@ -1,0 +1,37 @@
+package io.github.langchain4j.moi.samples.cli;
+
+import io.github.langchain4j.moi.ModelFileException;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where the model comes from when {@code --model} is not given: the system property {@value #PROPERTY}, else the
+ * environment variable {@value #ENV}, else the library's default model.
+ */
+final class DefaultModelLocator {
+
+    static final String PROPERTY = "moi.model";
+    static final String ENV = "MOI_MODEL";
+
+    private DefaultModelLocator() {
+    }
+
+    /** The model file to use when {@code --model} is not given. */
+    static Path defaultModelPath() {
+        // The one line to rewire once the default-model fetcher exists: .orElseGet(<fetch the default model>)
+        return configuredModelPath().orElseThrow(() -> new ModelFileException(
+                "no default model fetcher yet: pass --model PATH, or set " + ENV + " or -D" + PROPERTY));
+    }
+
+    /** The model named by the system property or the environment, if any. */
+    static Optional<Path> configuredModelPath() {
+        return Optional.ofNullable(nonBlank(System.getProperty(PROPERTY)))
+                .or(() -> Optional.ofNullable(nonBlank(System.getenv(ENV))))
+                .map(Path::of);
+    }
+
+    private static String nonBlank(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

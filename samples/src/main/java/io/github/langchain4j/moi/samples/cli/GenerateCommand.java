@@ -1,0 +1,50 @@
+package io.github.langchain4j.moi.samples.cli;
+
+import io.github.langchain4j.moi.engine.ChatTurn;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code moi generate --prompt P}: full control of the sampler and MoI, optionally a raw prompt and a trace. */
+@Command(name = "generate", sortOptions = false, mixinStandardHelpOptions = true,
+        defaultValueProvider = GenerationOptions.Defaults.class,
+        description = "Generates from a prompt, streaming the text to stdout. The prompt is one user turn in the "
+                + "model's chat template unless --raw is given.",
+        exitCodeListHeading = MoiCli.EXIT_CODES_HEADING, exitCodeList = {MoiCli.EXIT_OK, MoiCli.EXIT_FAILURE,
+                MoiCli.EXIT_USAGE})
+final class GenerateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    MoiCli parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", required = true, order = -2,
+            description = "The prompt.")
+    String prompt;
+
+    @Option(names = "--raw", order = -1,
+            description = "Feed the prompt as it is (special tokens parsed), without the chat template.")
+    boolean raw;
+
+    @Mixin
+    GenerationOptions options;
+
+    /** The prompt as the model sees it. */
+    String formatPrompt(Engine engine) {
+        return raw ? prompt : engine.applyChatTemplate(List.of(new ChatTurn("user", prompt)), true);
+    }
+
+    @Override
+    public Integer call() {
+        return GenerationRunner.run(options, parent.engines(), this::formatPrompt,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

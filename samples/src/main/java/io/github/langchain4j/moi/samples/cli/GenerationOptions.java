@@ -1,0 +1,248 @@
+package io.github.langchain4j.moi.samples.cli;
+
+import io.github.langchain4j.moi.ModelFileException;
+import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.engine.GenerationRequest;
+import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.SamplingOptions;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static java.util.Map.entry;
+
+/**
+ * The options that {@code chat} and {@code generate} share (a picocli mixin). Each option maps onto one field of the
+ * library's records ({@link SamplingOptions}, {@link MoiOptions}, {@link GenerationRequest}, {@link EngineConfig});
+ * their defaults come from those records ({@link Defaults}) and their constructors do the validation.
+ */
+final class GenerationOptions {
+
+    /** The CLI's own default for {@code --max-tokens} (the library has none: a request always says). */
+    static final int DEFAULT_MAX_TOKENS = 512;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--model", paramLabel = "PATH", order = 1,
+            description = "GGUF model file (default: -D" + DefaultModelLocator.PROPERTY + ", $" + DefaultModelLocator.ENV
+                    + ", else the library's default model).")
+    Path model;
+
+    @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class, order = 2,
+            description = "How generated tokens are fed back: moi, direct or off (default: ${DEFAULT-VALUE}).")
+    MoiMode mode;
+
+    @Option(names = "--beta", paramLabel = "B", order = 3,
+            description = "MoI concentration of the sampled token, >= 0; larger keeps more of it (default: ${DEFAULT-VALUE}).")
+    double beta;
+
+    @Option(names = "--mix-top-k", paramLabel = "K", order = 4,
+            description = "Tokens of the raw distribution in the mixture's support (default: ${DEFAULT-VALUE}).")
+    int mixTopK;
+
+    @Option(names = "--temperature", paramLabel = "T", order = 5,
+            description = "Sampling temperature, 0 for greedy (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", order = 6,
+            description = "Keep the K most likely tokens, 0 to disable (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--top-p", paramLabel = "P", order = 7,
+            description = "Nucleus sampling threshold in (0, 1], 1 to disable (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--min-p", paramLabel = "P", order = 8,
+            description = "Drop tokens below P times the top probability, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    double minP;
+
+    @Option(names = "--repeat-penalty", paramLabel = "R", order = 9,
+            description = "Penalty for recently seen tokens, 1 to disable (default: ${DEFAULT-VALUE}).")
+    double repeatPenalty;
+
+    @Option(names = "--repeat-last-n", paramLabel = "N", order = 10,
+            description = "Window of the repeat penalty in tokens (default: ${DEFAULT-VALUE}).")
+    int repeatLastN;
+
+    @Option(names = "--seed", paramLabel = "S", order = 11,
+            description = "Random seed; the same seed gives the same output (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-tokens", paramLabel = "N", order = 12,
+            description = "Most tokens to generate, >= 1 (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--stop", paramLabel = "STR", order = 13,
+            description = "Stop before this string (repeatable); it is not printed.")
+    List<String> stop = new ArrayList<>();
+
+    @Option(names = "--grammar", paramLabel = "FILE", order = 14,
+            description = "GBNF grammar file (root rule 'root') constraining the output.")
+    Path grammar;
+
+    @Option(names = "--trace", paramLabel = "FILE", order = 15,
+            description = "Write one JSON line per generated token: step, token, text, mode, beta, support, prior, "
+                    + "entropy, weights.")
+    Path trace;
+
+    @Option(names = "--ctx-size", paramLabel = "N", order = 16,
+            description = "Context window in tokens, 0 for the model's own (default: ${DEFAULT-VALUE}).")
+    int contextSize;
+
+    @Option(names = "--threads", paramLabel = "N", order = 17,
+            description = "CPU threads, 0 for all processors (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--gpu-layers", paramLabel = "N", order = 18,
+            description = "Layers offloaded to the GPU, -1 for all (default: ${DEFAULT-VALUE}).")
+    int gpuLayers;
+
+    @Option(names = {"-v", "--verbose"}, order = 19,
+            description = "Print stack traces of errors and debug logs (also: MOI_DEBUG=1).")
+    boolean verbose;
+
+    /** Checks every option with the library's own validation, so that bad usage fails before any model is touched. */
+    void validate() {
+        toRequest("");
+        toEngineConfig(Path.of("model.gguf"));
+    }
+
+    SamplingOptions toSampling() {
+        return usage(() -> new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed));
+    }
+
+    MoiOptions toMoi() {
+        return usage(() -> new MoiOptions(mode, beta, mixTopK));
+    }
+
+    /** The request for a prompt that is already in the model's format. */
+    GenerationRequest toRequest(String prompt) {
+        SamplingOptions sampling = toSampling();
+        MoiOptions moi = toMoi();
+        String grammarText = readGrammar();
+        return usage(() -> new GenerationRequest(prompt, sampling, moi, maxTokens, stop, grammarText, trace != null));
+    }
+
+    EngineConfig toEngineConfig(Path modelPath) {
+        EngineConfig defaults = EngineConfig.of(modelPath);
+        return usage(() -> new EngineConfig(modelPath, contextSize, threads, defaults.batchSize(), gpuLayers,
+                defaults.useMmap()));
+    }
+
+    /** {@code --model}, else the default model; a missing file is reported here, naming the path. */
+    Path modelPath() {
+        Path path = model != null ? model : DefaultModelLocator.defaultModelPath();
+        if (Files.isDirectory(path)) {
+            throw new ModelFileException("model path is a directory, not a GGUF file: " + path);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new ModelFileException("model file not found: " + path);
+        }
+        return path;
+    }
+
+    private String readGrammar() {
+        if (grammar == null) {
+            return null;
+        }
+        try {
+            return Files.readString(grammar, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read grammar file " + grammar + ": " + MoiCli.reason(e), e);
+        }
+    }
+
+    /** Options named by the first word of the library's validation messages ("topP must be in (0, 1], was 2.0"). */
+    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
+            entry("beta", "--beta"),
+            entry("mixTopK", "--mix-top-k"),
+            entry("temperature", "--temperature"),
+            entry("topK", "--top-k"),
+            entry("topP", "--top-p"),
+            entry("minP", "--min-p"),
+            entry("repeatPenalty", "--repeat-penalty"),
+            entry("repeatLastN", "--repeat-last-n"),
+            entry("maxTokens", "--max-tokens"),
+            entry("stop", "--stop"),
+            entry("contextSize", "--ctx-size"),
+            entry("threads", "--threads"),
+            entry("gpuLayers", "--gpu-layers"));
+
+    private <T> T usage(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            String option = OPTION_OF_FIELD.get(message.split("[ ,:]", 2)[0]);
+            String text = option == null ? message : "Invalid value for option '" + option + "': " + message;
+            if (command == null) {
+                throw e;
+            }
+            throw new ParameterException(command.commandLine(), text, e);
+        }
+    }
+
+    /** Parses {@code --mode} with {@link MoiMode#parse}, whose message lists the valid names. */
+    static final class ModeConverter implements ITypeConverter<MoiMode> {
+        @Override
+        public MoiMode convert(String value) {
+            try {
+                return MoiMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** The defaults of the options, read from the library's records so that there is one source of truth. */
+    static final class Defaults implements IDefaultValueProvider {
+
+        private static final SamplingOptions SAMPLING = SamplingOptions.DEFAULTS;
+        private static final MoiOptions MOI = MoiOptions.DEFAULTS;
+        private static final EngineConfig ENGINE = EngineConfig.of(Path.of("model.gguf"));
+
+        static final Map<String, Object> VALUES = Map.ofEntries(
+                entry("--mode", MOI.mode().name().toLowerCase(Locale.ROOT)),
+                entry("--beta", MOI.beta()),
+                entry("--mix-top-k", MOI.mixTopK()),
+                entry("--temperature", SAMPLING.temperature()),
+                entry("--top-k", SAMPLING.topK()),
+                entry("--top-p", SAMPLING.topP()),
+                entry("--min-p", SAMPLING.minP()),
+                entry("--repeat-penalty", SAMPLING.repeatPenalty()),
+                entry("--repeat-last-n", SAMPLING.repeatLastN()),
+                entry("--seed", SAMPLING.seed()),
+                entry("--max-tokens", DEFAULT_MAX_TOKENS),
+                entry("--ctx-size", ENGINE.contextSize()),
+                entry("--threads", ENGINE.threads()),
+                entry("--gpu-layers", ENGINE.gpuLayers()));
+
+        @Override
+        public String defaultValue(ArgSpec argument) {
+            if (argument instanceof OptionSpec option) {
+                Object value = VALUES.get(option.longestName());
+                return value == null ? null : String.valueOf(value);
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.langchain4j.moi.samples.cli;
+
+import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.ChatTurn;
+import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.engine.FinishReason;
+import io.github.langchain4j.moi.engine.GenerationListener;
+import io.github.langchain4j.moi.engine.GenerationRequest;
+import io.github.langchain4j.moi.engine.GenerationResult;
+import io.github.langchain4j.moi.engine.Mixture;
+import io.github.langchain4j.moi.engine.MoiStep;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** An engine without a model: it answers with fixed pieces of text, one token each, and records what it was given. */
+class FakeEngine implements Engine {
+
+    final List<String> pieces;
+    EngineConfig config;
+    List<ChatTurn> turns;
+    GenerationRequest request;
+    boolean closed;
+
+    FakeEngine(String... pieces) {
+        this.pieces = List.of(pieces);
+    }
+
+    /** A loader that records the configuration and hands out this engine. */
+    Engine load(EngineConfig engineConfig) {
+        this.config = engineConfig;
+        return this;
+    }
+
+    @Override
+    public String applyChatTemplate(List<ChatTurn> chatTurns, boolean addAssistantPrefix) {
+        this.turns = List.copyOf(chatTurns);
+        StringBuilder prompt = new StringBuilder();
+        for (ChatTurn turn : chatTurns) {
+            prompt.append("<|").append(turn.role()).append("|>").append(turn.content()).append('\n');
+        }
+        return prompt.append(addAssistantPrefix ? "<|assistant|>" : "").toString();
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest generationRequest, GenerationListener listener) {
+        this.request = generationRequest;
+        List<MoiStep> trace = new ArrayList<>();
+        int[] tokens = new int[pieces.size()];
+        for (int i = 0; i < pieces.size(); i++) {
+            if (listener.isCancelled()) {
+                return new GenerationResult(String.join("", pieces.subList(0, i)), java.util.Arrays.copyOf(tokens, i),
+                        7, FinishReason.CANCELLED, trace);
+            }
+            tokens[i] = 100 + i;
+            if (generationRequest.trace()) {
+                MoiStep step = step(i, tokens[i], pieces.get(i), generationRequest.moi().mode(),
+                        generationRequest.moi().beta());
+                trace.add(step);
+                listener.onStep(step);
+            }
+            listener.onText(pieces.get(i));
+        }
+        return new GenerationResult(String.join("", pieces), tokens, 7, FinishReason.STOP, trace);
+    }
+
+    static MoiStep step(int index, int token, String text, MoiMode mode, double beta) {
+        return new MoiStep(index, token, text, mode, beta,
+                new Mixture(new int[] {token, 7}, new double[] {0.75, 0.25}, 0.8112781244591328,
+                        new double[] {0.8, 0.2}));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
