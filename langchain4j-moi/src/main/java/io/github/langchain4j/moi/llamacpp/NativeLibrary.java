@@ -149,7 +149,7 @@ public final class NativeLibrary {
         // ggml_log_level at b4916: NONE 0, DEBUG 1, INFO 2, WARN 3, ERROR 4, CONT 5
         switch (level) {
             case 4 -> nativeLog.error(line);
-            case 3 -> nativeLog.warn(line);
+            case 3 -> nativeLog.info(line); // llama.cpp warns about many harmless things (e.g. a context shorter than trained)
             case 2 -> nativeLog.debug(line);
             default -> nativeLog.trace(line);
         }

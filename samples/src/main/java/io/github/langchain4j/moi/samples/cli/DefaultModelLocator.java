@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi.samples.cli;
 
-import io.github.langchain4j.moi.ModelFileException;
+import io.github.langchain4j.moi.model.KnownModel;
+import io.github.langchain4j.moi.model.ModelCache;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,9 +20,7 @@ final class DefaultModelLocator {
 
     /** The model file to use when {@code --model} is not given. */
     static Path defaultModelPath() {
-        // The one line to rewire once the default-model fetcher exists: .orElseGet(<fetch the default model>)
-        return configuredModelPath().orElseThrow(() -> new ModelFileException(
-                "no default model fetcher yet: pass --model PATH, or set " + ENV + " or -D" + PROPERTY));
+        return configuredModelPath().orElseGet(() -> new ModelCache().resolve(KnownModel.DEFAULT));
     }
 
     /** The model named by the system property or the environment, if any. */
