@@ -21,10 +21,21 @@ import java.util.Set;
  * standard sampler picks token {@code y} (the text that comes out is the sampled tokens), and the next
  * input is the MoI blend {@code h = sum_i w_i e_i} fed through {@code batch.embd} (or the token {@code y}
  * itself in {@link MoiMode#OFF}). One generation runs at a time; callers on other threads wait.
+ *
+ * <p>Prompt cache: the KV cache keeps the prompt positions of the last generation. A prompt that starts
+ * with the same tokens (same system prompt, tools, chat history) decodes only the rest. Prompts are always
+ * decoded in blocks of {@value #PREFILL_BLOCK} tokens aligned to position 0, and only whole blocks are
+ * reused, so a cached position is bit-identical to a cold prefill: the same seed gives the same output
+ * whatever ran before (llama.cpp's CPU kernels give slightly different numbers for other batch shapes).
+ * Generated positions are never reused: with MoI they hold mixed inputs, not the tokens that the history
+ * text says, so an answer that comes back as history is re-fed as ordinary tokens.
  */
 public final class MoiEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MoiEngine.class);
+
+    /** Prompt tokens per decode call during prefill, and the granularity of prompt-cache reuse. */
+    static final int PREFILL_BLOCK = 64;
 
     /** Architectures whose embedding path was checked against the token path by the test suite. */
     public static final Set<String> VERIFIED_ARCHITECTURES = Set.of("qwen2", "gemma3");
@@ -34,6 +45,10 @@ public final class MoiEngine implements AutoCloseable {
     private final float[] logits;
     private final float[] input;
     private volatile boolean closed;
+    /** The prompt whose positions 0..cachedTokenCount-1 are in the KV cache. */
+    private int[] cachedTokens = new int[0];
+    private int cachedTokenCount;
+    private int lastReusedTokens;
 
     private MoiEngine(NativeModel model) {
         this.model = model;
@@ -66,9 +81,13 @@ public final class MoiEngine implements AutoCloseable {
         synchronized (lock) {
             ensureOpen();
             int[] prompt = tokenizePrompt(request.prompt());
-            prefill(prompt);
             try (NativeSampler sampler = model.newSampler(request.sampling(), request.grammar())) {
+                prefill(prompt);
                 return decodeLoop(request, events, sampler, prompt.length, embeddingPathWhenOff);
+            } catch (RuntimeException e) {
+                cachedTokenCount = 0; // the cache state is unknown after a failure: start afresh next time
+                model.clearCache();
+                throw e;
             }
         }
     }
@@ -169,12 +188,28 @@ public final class MoiEngine implements AutoCloseable {
         return tokens;
     }
 
+    /** Decodes the prompt in aligned blocks, reusing the whole cached blocks it starts with. */
     private void prefill(int[] prompt) {
-        model.clearCache();
-        int batch = model.batchSize();
-        for (int from = 0; from < prompt.length; from += batch) {
-            model.decodeTokens(prompt, from, Math.min(batch, prompt.length - from), from);
+        int block = Math.min(PREFILL_BLOCK, model.batchSize());
+        int common = 0;
+        int limit = Math.min(cachedTokenCount, prompt.length - 1); // the last token is always decoded, for logits
+        while (common < limit && cachedTokens[common] == prompt[common]) {
+            common++;
         }
+        int reuse = common / block * block;
+        cachedTokenCount = 0; // invalid until the prefill succeeds
+        model.trimCache(reuse);
+        for (int from = reuse; from < prompt.length; from += block) {
+            model.decodeTokens(prompt, from, Math.min(block, prompt.length - from), from);
+        }
+        cachedTokens = prompt;
+        cachedTokenCount = prompt.length;
+        lastReusedTokens = reuse;
+    }
+
+    /** How many prompt tokens the last generation took from the cache (tests and benchmarks). */
+    int lastReusedTokens() {
+        return lastReusedTokens;
     }
 
     /** Formats messages with the model's own chat template; addAssistantPrefix opens the assistant's turn. */

@@ -132,6 +132,25 @@ class MoiEngineIT {
     }
 
     @Test
+    void a_prompt_that_extends_the_last_one_reuses_its_cached_blocks_with_the_same_result() {
+        String first = chat("Name a color. " + "Answer with one word only, please. ".repeat(20));
+        GenerationResult answer = engine.generate(GenerationRequest.of(first, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 12), null);
+        assertThat(answer.promptTokens()).isGreaterThan(2 * MoiEngine.PREFILL_BLOCK);
+        String second = engine.applyChatTemplate(List.of(new ChatTurn("user", "Name a color. " + "Answer with one word only, please. ".repeat(20)),
+                new ChatTurn("assistant", answer.text()), new ChatTurn("user", "And a fruit?")), true);
+
+        GenerationResult warm = engine.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 16), null);
+        int reused = engine.lastReusedTokens();
+        assertThat(reused).isPositive().isEqualTo((answer.promptTokens() - 1) / MoiEngine.PREFILL_BLOCK * MoiEngine.PREFILL_BLOCK);
+
+        // after an unrelated request the same prompt is decoded cold, and the same seed gives the same answer
+        engine.generate(GenerationRequest.of("Hello", SamplingOptions.GREEDY, MoiOptions.OFF, 2), null);
+        GenerationResult cold = engine.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 16), null);
+        assertThat(engine.lastReusedTokens()).isZero();
+        assertThat(cold.tokens()).containsExactly(warm.tokens());
+    }
+
+    @Test
     void max_tokens_ends_generation_with_length() {
         GenerationResult result = engine.generate(GenerationRequest.of(chat(PROMPTS.get(1)), SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 5), null);
         assertThat(result.outputTokens()).isEqualTo(5);
