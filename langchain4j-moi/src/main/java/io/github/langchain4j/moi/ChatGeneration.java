@@ -76,15 +76,10 @@ final class ChatGeneration {
     }
 
     /** Generates on the calling thread and returns the response. */
-    ChatResponse call(RuntimeGuard guard) {
-        GenerationResult result = guard.use(runtime -> runtime.generate(request, new GenerationListener() {
-            @Override
-            public boolean isCancelled() {
-                return guard.isClosing();
-            }
-        }));
+    ChatResponse call(ModelRuntime runtime) {
+        GenerationResult result = runtime.generate(request, GenerationListener.NONE);
         if (result.finishReason() == io.github.langchain4j.moi.engine.FinishReason.CANCELLED) {
-            throw new MoiException("the generation was cancelled because the model was closed");
+            throw closedWhileGenerating();
         }
         AnswerParser parser = prompt.newAnswerParser(new AnswerParser.Listener() {
         });
@@ -97,7 +92,7 @@ final class ChatGeneration {
      * Generates on the calling thread (a thread of the model's executor), streaming to the handler. After the
      * handle is cancelled the handler hears nothing more.
      */
-    void stream(RuntimeGuard guard, StreamingChatResponseHandler handler, Handle handle) {
+    void stream(ModelRuntime runtime, StreamingChatResponseHandler handler, Handle handle) {
         try {
             AnswerParser parser = prompt.newAnswerParser(new AnswerParser.Listener() {
                 @Override
@@ -121,7 +116,7 @@ final class ChatGeneration {
                     }
                 }
             });
-            GenerationResult result = guard.use(runtime -> runtime.generate(request, new GenerationListener() {
+            GenerationResult result = runtime.generate(request, new GenerationListener() {
                 @Override
                 public void onText(String text) {
                     parser.accept(text);
@@ -129,14 +124,14 @@ final class ChatGeneration {
 
                 @Override
                 public boolean isCancelled() {
-                    return handle.isCancelled() || guard.isClosing();
+                    return handle.isCancelled();
                 }
-            }));
+            });
             if (handle.isCancelled()) {
                 return;
             }
             if (result.finishReason() == io.github.langchain4j.moi.engine.FinishReason.CANCELLED) {
-                throw new MoiException("the generation was cancelled because the model was closed");
+                throw closedWhileGenerating();
             }
             parser.finish();
             ChatResponse response = toChatResponse(result, parser);
@@ -148,6 +143,10 @@ final class ChatGeneration {
                 InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e));
             }
         }
+    }
+
+    private static MoiException closedWhileGenerating() {
+        return new MoiException("the generation was cancelled because the model was closed");
     }
 
     private ChatResponse toChatResponse(GenerationResult result, AnswerParser parser) {

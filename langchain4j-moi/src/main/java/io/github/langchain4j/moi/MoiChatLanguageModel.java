@@ -14,6 +14,8 @@ import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.model.KnownModel;
+import io.github.langchain4j.moi.model.ModelCache;
 import io.github.langchain4j.moi.prompt.ChatPrompt;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +38,7 @@ import java.util.function.Function;
  */
 public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, AutoCloseable {
 
-    private final RuntimeGuard guard;
+    private final ModelRuntime runtime;
     private final MoiChatRequestParameters defaultRequestParameters;
     private final List<ChatModelListener> listeners;
     private final boolean logRequests;
@@ -60,7 +62,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
             runtime.close();
             throw e;
         }
-        this.guard = new RuntimeGuard(runtime);
+        this.runtime = runtime;
         this.listeners = List.copyOf(getOrDefault(builder.listeners, List.of()));
         this.logRequests = getOrDefault(builder.logRequests, false);
         this.logResponses = getOrDefault(builder.logResponses, false);
@@ -74,21 +76,21 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
 
     @Override
     public ChatResponse doChat(ChatRequest chatRequest) {
-        return prepare(chatRequest).call(guard);
+        return prepare(chatRequest).call(runtime);
     }
 
     @Override
     public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
         ChatGeneration generation = prepare(chatRequest);
         try {
-            streamingExecutor.execute(() -> generation.stream(guard, handler, new ChatGeneration.Handle()));
+            streamingExecutor.execute(() -> generation.stream(runtime, handler, new ChatGeneration.Handle()));
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("the MoiChatLanguageModel is closed", e);
         }
     }
 
     private ChatGeneration prepare(ChatRequest chatRequest) {
-        return guard.use(runtime -> ChatGeneration.prepare(chatRequest, runtime, logRequests, logResponses));
+        return ChatGeneration.prepare(chatRequest, runtime, logRequests, logResponses);
     }
 
     /** This model's defaults: the builder's options, over its {@code defaultRequestParameters}, over the library's. */
@@ -112,11 +114,11 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
     }
 
-    /** Stops running generations, waits for them, and frees the model's native memory. */
+    /** Frees the model's native memory; a generation in progress stops first and reports an error. */
     @Override
     public void close() {
-        guard.close();
         streamingExecutor.shutdown();
+        runtime.close();
     }
 
     public static Builder builder() {
@@ -362,14 +364,9 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
                     getOrDefault(useMmap, defaults.useMmap()));
         }
 
-        // TODO rewire to io.github.langchain4j.moi.model at merge: it resolves (and caches) the default model
+        /** The default model's file, fetched and verified on first use (see {@link ModelCache}). */
         private static Path resolveDefaultModel() {
-            String configured = System.getProperty("moi.model", System.getenv("MOI_MODEL"));
-            if (configured == null || configured.isBlank()) {
-                throw new IllegalArgumentException("no model: set modelPath(...), or the system property "
-                        + "'moi.model' or the environment variable MOI_MODEL to a GGUF file");
-            }
-            return Path.of(configured);
+            return new ModelCache().resolve(KnownModel.DEFAULT);
         }
     }
 }
