@@ -10,10 +10,12 @@ import io.github.langchain4j.moi.MoiChatResponseMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -38,9 +40,19 @@ public class MoiChatModelMonitor {
     public record LastError(Instant at, String type, String message) {
     }
 
-    private static final Object START = new Object();
+    /** Key of the request's {@link Ticket} in the listener attributes that LangChain4j keeps per request. */
+    private static final Object TICKET = new Object();
 
-    private final AtomicInteger busy = new AtomicInteger();
+    /** A request in flight; identity-compared, weakly held. */
+    private static final class Ticket {
+        final long start = System.nanoTime();
+    }
+
+    /**
+     * Requests in flight. Weak, because LangChain4j tells listeners nothing about a stream that its caller
+     * cancelled: such a ticket leaves the set once LangChain4j drops the request's attributes (at a GC).
+     */
+    private final Set<Ticket> inFlight = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final List<Consumer<Generation>> observers = new CopyOnWriteArrayList<>();
@@ -84,9 +96,12 @@ public class MoiChatModelMonitor {
         return contextSize;
     }
 
-    /** Requests in flight: sequences the model is generating now or about to. */
+    /**
+     * Requests in flight: sequences the model is generating now or about to. A stream cancelled by its caller
+     * counts until the garbage collector has seen that LangChain4j dropped it.
+     */
     public int busySequences() {
-        return busy.get();
+        return inFlight.size();
     }
 
     public long completed() {
@@ -113,16 +128,19 @@ public class MoiChatModelMonitor {
 
         @Override
         public void onRequest(ChatModelRequestContext context) {
-            busy.incrementAndGet();
-            context.attributes().put(START, System.nanoTime());
+            Ticket ticket = new Ticket();
+            context.attributes().put(TICKET, ticket);
+            inFlight.add(ticket);
         }
 
         @Override
         public void onResponse(ChatModelResponseContext context) {
-            busy.decrementAndGet();
             completed.incrementAndGet();
-            Object start = context.attributes().get(START);
-            Duration duration = start instanceof Long nanos ? Duration.ofNanos(System.nanoTime() - nanos) : Duration.ZERO;
+            Duration duration = Duration.ZERO;
+            if (context.attributes().get(TICKET) instanceof Ticket ticket) {
+                inFlight.remove(ticket);
+                duration = Duration.ofNanos(System.nanoTime() - ticket.start);
+            }
             TokenUsage usage = context.chatResponse().tokenUsage();
             int outputTokens = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
             Generation generation = new Generation(outputTokens, duration, meanEntropy(context.chatResponse()));
@@ -131,7 +149,9 @@ public class MoiChatModelMonitor {
 
         @Override
         public void onError(ChatModelErrorContext context) {
-            busy.updateAndGet(n -> Math.max(0, n - 1));
+            if (context.attributes().get(TICKET) instanceof Ticket ticket) {
+                inFlight.remove(ticket);
+            }
             failed.incrementAndGet();
             Throwable error = context.error();
             lastError = new LastError(Instant.now(), error.getClass().getSimpleName(), String.valueOf(error.getMessage()));

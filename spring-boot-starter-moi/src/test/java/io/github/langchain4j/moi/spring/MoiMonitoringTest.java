@@ -97,6 +97,20 @@ class MoiMonitoringTest {
         assertThat(registry.get("moi.entropy").summary().count()).isZero();
     }
 
+    @Test
+    void forgetsAStreamThatItsCallerCancelled() throws InterruptedException {
+        // LangChain4j calls neither onResponse nor onError for a cancelled stream, and then drops the request
+        listener.onRequest(new ChatModelRequestContext(request, ModelProvider.OTHER, new HashMap<>()));
+        assertThat(monitor.busySequences()).isEqualTo(1);
+
+        for (int i = 0; i < 50 && monitor.busySequences() > 0; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+
+        assertThat(monitor.busySequences()).isZero();
+    }
+
     private static MoiStep step(int index, double entropy) {
         return new MoiStep(index, 1, "x", MoiMode.MOI, 1.0,
                 new Mixture(new int[] {1, 2}, new double[] {0.5, 0.5}, entropy, new double[] {0.5, 0.5}));
