@@ -209,6 +209,18 @@ class MoiAutoConfigurationTest {
     }
 
     @Test
+    void failsFastWhenTheModelFileIsNotGguf() throws IOException {
+        Path notGguf = Files.writeString(tempDir.resolve("notes.gguf"), "these are notes, not a model: " + "x".repeat(64));
+        runner.withPropertyValues(P + "model-path=" + notGguf).run(context -> {
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription())
+                    .contains("Property: langchain4j.moi.chat-model.model-path")
+                    .contains("not a GGUF file");
+            assertThat(analysis.getAction()).contains("readable GGUF model file");
+        });
+    }
+
+    @Test
     void failsFastNamingThePropertyWhenAValueIsInvalid() throws IOException {
         Path file = Files.writeString(tempDir.resolve("model.gguf"), "not loaded: options are checked first");
         for (List<String> invalid : List.of(
