@@ -1,0 +1,193 @@
+package io.github.langchain4j.moi;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import io.github.langchain4j.moi.engine.GenerationListener;
+import io.github.langchain4j.moi.engine.GenerationRequest;
+import io.github.langchain4j.moi.engine.GenerationResult;
+import io.github.langchain4j.moi.prompt.AnswerParser;
+import io.github.langchain4j.moi.prompt.ChatPrompt;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chat request, checked and mapped for the engine before anything runs ({@link #prepare}), then run to a
+ * response ({@link #call}) or streamed to a handler ({@link #stream}).
+ */
+final class ChatGeneration {
+
+    private static final Logger log = LoggerFactory.getLogger(MoiChatLanguageModel.class);
+
+    private final ChatPrompt prompt;
+    private final GenerationRequest request;
+    private final String modelName;
+    private final boolean logResponses;
+
+    private ChatGeneration(ChatPrompt prompt, GenerationRequest request, String modelName, boolean logResponses) {
+        this.prompt = prompt;
+        this.request = request;
+        this.modelName = modelName;
+        this.logResponses = logResponses;
+    }
+
+    /**
+     * Checks and maps a request (messages, tools, response format, parameters) without generating anything.
+     *
+     * @throws UnsupportedFeatureException for what this model cannot do
+     * @throws IllegalArgumentException    for values out of range
+     */
+    static ChatGeneration prepare(ChatRequest chatRequest, ModelRuntime runtime, boolean logRequests,
+                                  boolean logResponses) {
+        String requestedModel = chatRequest.parameters().modelName();
+        if (requestedModel != null && !requestedModel.equals(runtime.modelName())) {
+            throw modelNameNotSupported(requestedModel, runtime.modelName());
+        }
+        ChatPrompt prompt = ChatPrompt.from(chatRequest.messages(), chatRequest.parameters());
+        String text = runtime.applyChatTemplate(prompt.turns(), true);
+        GenerationRequest request = EngineMapping.toGenerationRequest(
+                text, prompt.grammar(), chatRequest.parameters(), runtime.contextSize());
+        if (logRequests) {
+            log.info("MoI request: sampling={}, moi={}, maxTokens={}, stop={}, trace={}\nprompt:\n{}\ngrammar:\n{}",
+                    request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
+                    text, request.grammar());
+        }
+        return new ChatGeneration(prompt, request, runtime.modelName(), logResponses);
+    }
+
+    static UnsupportedFeatureException modelNameNotSupported(String requested, String loaded) {
+        return new UnsupportedFeatureException("Choosing a model by 'modelName' is not supported by "
+                + "MoiChatLanguageModel: it serves the model it loaded ('" + loaded + "'), not '" + requested
+                + "'. Build another MoiChatLanguageModel with modelPath(...) for another model.");
+    }
+
+    GenerationRequest request() {
+        return request;
+    }
+
+    /** Generates on the calling thread and returns the response. */
+    ChatResponse call(ModelRuntime runtime) {
+        GenerationResult result = runtime.generate(request, GenerationListener.NONE);
+        if (result.finishReason() == io.github.langchain4j.moi.engine.FinishReason.CANCELLED) {
+            throw closedWhileGenerating();
+        }
+        AnswerParser parser = prompt.newAnswerParser(new AnswerParser.Listener() {
+        });
+        parser.accept(result.text());
+        parser.finish();
+        return toChatResponse(result, parser);
+    }
+
+    /**
+     * Generates on the calling thread (a thread of the model's executor), streaming to the handler. After the
+     * handle is cancelled the handler hears nothing more.
+     */
+    void stream(ModelRuntime runtime, StreamingChatResponseHandler handler, Handle handle) {
+        try {
+            AnswerParser parser = prompt.newAnswerParser(new AnswerParser.Listener() {
+                @Override
+                public void onText(String text) {
+                    if (!handle.isCancelled()) {
+                        InternalStreamingChatResponseHandlerUtils.onPartialResponse(handler, text, handle);
+                    }
+                }
+
+                @Override
+                public void onPartialToolCall(PartialToolCall partialToolCall) {
+                    if (!handle.isCancelled()) {
+                        InternalStreamingChatResponseHandlerUtils.onPartialToolCall(handler, partialToolCall, handle);
+                    }
+                }
+
+                @Override
+                public void onCompleteToolCall(CompleteToolCall completeToolCall) {
+                    if (!handle.isCancelled()) {
+                        InternalStreamingChatResponseHandlerUtils.onCompleteToolCall(handler, completeToolCall);
+                    }
+                }
+            });
+            GenerationResult result = runtime.generate(request, new GenerationListener() {
+                @Override
+                public void onText(String text) {
+                    parser.accept(text);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return handle.isCancelled();
+                }
+            });
+            if (handle.isCancelled()) {
+                return;
+            }
+            if (result.finishReason() == io.github.langchain4j.moi.engine.FinishReason.CANCELLED) {
+                throw closedWhileGenerating();
+            }
+            parser.finish();
+            ChatResponse response = toChatResponse(result, parser);
+            if (!handle.isCancelled()) {
+                InternalStreamingChatResponseHandlerUtils.onCompleteResponse(handler, response);
+            }
+        } catch (RuntimeException e) {
+            if (!handle.isCancelled()) {
+                InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e));
+            }
+        }
+    }
+
+    private static MoiException closedWhileGenerating() {
+        return new MoiException("the generation was cancelled because the model was closed");
+    }
+
+    private ChatResponse toChatResponse(GenerationResult result, AnswerParser parser) {
+        AiMessage aiMessage = AiMessage.builder()
+                .text(parser.text())
+                .toolExecutionRequests(parser.toolExecutionRequests())
+                .build();
+        FinishReason finishReason = switch (result.finishReason()) {
+            case LENGTH -> FinishReason.LENGTH;
+            case STOP -> aiMessage.hasToolExecutionRequests() ? FinishReason.TOOL_EXECUTION : FinishReason.STOP;
+            case CANCELLED -> FinishReason.OTHER;
+        };
+        ChatResponse response = ChatResponse.builder()
+                .aiMessage(aiMessage)
+                .metadata(MoiChatResponseMetadata.builder()
+                        .id("moi-" + UUID.randomUUID())
+                        .modelName(modelName)
+                        .tokenUsage(new TokenUsage(result.promptTokens(), result.outputTokens()))
+                        .finishReason(finishReason)
+                        .trace(result.trace())
+                        .build())
+                .build();
+        if (logResponses) {
+            log.info("MoI response: {}", response);
+        }
+        return response;
+    }
+
+    /** The streaming handle: cancelling it stops the generation at the next token. */
+    static final class Handle implements StreamingHandle {
+
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+
+        @Override
+        public void cancel() {
+            cancelled.set(true);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled.get();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.langchain4j.moi;
+
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import io.github.langchain4j.moi.engine.GenerationRequest;
+import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.SamplingOptions;
+
+/** Maps chat request parameters to the engine's typed, validated options. */
+final class EngineMapping {
+
+    /** The library's defaults for every sampler and MoI knob, as request parameters. */
+    static final MoiChatRequestParameters DEFAULTS = MoiChatRequestParameters.builder()
+            .temperature(SamplingOptions.DEFAULTS.temperature())
+            .topK(SamplingOptions.DEFAULTS.topK())
+            .topP(SamplingOptions.DEFAULTS.topP())
+            .minP(SamplingOptions.DEFAULTS.minP())
+            .repeatPenalty(SamplingOptions.DEFAULTS.repeatPenalty())
+            .repeatLastN(SamplingOptions.DEFAULTS.repeatLastN())
+            .seed((int) SamplingOptions.DEFAULTS.seed())
+            .mode(MoiOptions.DEFAULTS.mode())
+            .beta(MoiOptions.DEFAULTS.beta())
+            .mixTopK(MoiOptions.DEFAULTS.mixTopK())
+            .trace(false)
+            .build();
+
+    private EngineMapping() {
+    }
+
+    /**
+     * The engine request for a prompt. Values the parameters leave unset take the library defaults; without
+     * maxOutputTokens, generation may run until the context window is full.
+     *
+     * @throws IllegalArgumentException     for a value out of range, naming the parameter
+     * @throws UnsupportedFeatureException  for frequencyPenalty and presencePenalty
+     */
+    static GenerationRequest toGenerationRequest(String prompt, String grammar, ChatRequestParameters parameters,
+                                                 int contextSize) {
+        MoiChatRequestParameters p = DEFAULTS.overrideWith(parameters);
+        int maxTokens = p.maxOutputTokens() == null ? contextSize : p.maxOutputTokens();
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxOutputTokens must be >= 1, was " + maxTokens);
+        }
+        return new GenerationRequest(prompt, toSamplingOptions(p), toMoiOptions(p), maxTokens, p.stopSequences(),
+                grammar, p.trace());
+    }
+
+    static SamplingOptions toSamplingOptions(ChatRequestParameters parameters) {
+        MoiChatRequestParameters p = DEFAULTS.overrideWith(parameters);
+        rejectUnsupported(p);
+        return new SamplingOptions(p.temperature(), p.topK(), p.topP(), p.minP(), p.repeatPenalty(),
+                p.repeatLastN(), Integer.toUnsignedLong(p.seed()));
+    }
+
+    static MoiOptions toMoiOptions(ChatRequestParameters parameters) {
+        MoiChatRequestParameters p = DEFAULTS.overrideWith(parameters);
+        return new MoiOptions(p.mode(), p.beta(), p.mixTopK());
+    }
+
+    private static void rejectUnsupported(ChatRequestParameters p) {
+        if (p.frequencyPenalty() != null) {
+            throw new UnsupportedFeatureException(
+                    "'frequencyPenalty' parameter is not supported by MoiChatLanguageModel: use repeatPenalty");
+        }
+        if (p.presencePenalty() != null) {
+            throw new UnsupportedFeatureException(
+                    "'presencePenalty' parameter is not supported by MoiChatLanguageModel: use repeatPenalty");
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package io.github.langchain4j.moi;
+
+import static dev.langchain4j.internal.Utils.getOrDefault;
+import static java.util.Arrays.asList;
+
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.model.KnownModel;
+import io.github.langchain4j.moi.model.ModelCache;
+import io.github.langchain4j.moi.prompt.ChatPrompt;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A local GGUF model with Mixture-of-Inputs decoding, usable wherever LangChain4j takes a {@link ChatModel} or a
+ * {@link StreamingChatModel}: AI Services, chat memory, tools, structured output, listeners.
+ *
+ * <p>Tool calls and JSON answers are constrained by a grammar made from the tools' and the response format's
+ * JSON schemas, so every tool call names a declared tool with arguments valid for its schema. Streaming runs
+ * on a thread of this model, and cancelling the {@code StreamingHandle} stops the generation.
+ *
+ * <p>The model holds native memory: {@link #close()} it when done.
+ */
+public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, AutoCloseable {
+
+    private final ModelRuntime runtime;
+    private final MoiChatRequestParameters defaultRequestParameters;
+    private final List<ChatModelListener> listeners;
+    private final boolean logRequests;
+    private final boolean logResponses;
+    private final ExecutorService streamingExecutor;
+
+    protected MoiChatLanguageModel(Builder builder) {
+        MoiChatRequestParameters defaults = builder.toDefaultRequestParameters();
+        EngineMapping.toGenerationRequest("", null, defaults, 1); // fails here, before loading, on a bad option
+        ChatPrompt.from(List.of(), defaults); // and on tools or a response format it cannot serve
+        ModelRuntime runtime = builder.runtimeLoader.apply(builder.toEngineConfig());
+        try {
+            if (defaults.modelName() != null && !defaults.modelName().equals(runtime.modelName())) {
+                throw ChatGeneration.modelNameNotSupported(defaults.modelName(), runtime.modelName());
+            }
+            this.defaultRequestParameters = MoiChatRequestParameters.builder()
+                    .overrideWith(defaults)
+                    .modelName(runtime.modelName())
+                    .build();
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        this.runtime = runtime;
+        this.listeners = List.copyOf(getOrDefault(builder.listeners, List.of()));
+        this.logRequests = getOrDefault(builder.logRequests, false);
+        this.logResponses = getOrDefault(builder.logResponses, false);
+        AtomicInteger threads = new AtomicInteger();
+        this.streamingExecutor = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "moi-streaming-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest chatRequest) {
+        return prepare(chatRequest).call(runtime);
+    }
+
+    @Override
+    public void doChat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
+        ChatGeneration generation = prepare(chatRequest);
+        try {
+            streamingExecutor.execute(() -> generation.stream(runtime, handler, new ChatGeneration.Handle()));
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the MoiChatLanguageModel is closed", e);
+        }
+    }
+
+    private ChatGeneration prepare(ChatRequest chatRequest) {
+        return ChatGeneration.prepare(chatRequest, runtime, logRequests, logResponses);
+    }
+
+    /** This model's defaults: the builder's options, over its {@code defaultRequestParameters}, over the library's. */
+    @Override
+    public MoiChatRequestParameters defaultRequestParameters() {
+        return defaultRequestParameters;
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+        return listeners;
+    }
+
+    @Override
+    public ModelProvider provider() {
+        return ModelProvider.OTHER;
+    }
+
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+    }
+
+    /** Frees the model's native memory; a generation in progress stops first and reports an error. */
+    @Override
+    public void close() {
+        streamingExecutor.shutdown();
+        runtime.close();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Options of {@link MoiChatLanguageModel}. Load-time options (model file, context, threads, batch, GPU layers)
+     * are fixed for the model's life; the others become its {@link #defaultRequestParameters() default request
+     * parameters}, which each request may override. Options not set keep the library defaults.
+     */
+    public static class Builder {
+
+        private Path modelPath;
+        private Integer contextSize;
+        private Integer threads;
+        private Integer batchSize;
+        private Integer gpuLayers;
+        private Boolean useMmap;
+        private MoiMode mode;
+        private Double beta;
+        private Integer mixTopK;
+        private Double temperature;
+        private Integer topK;
+        private Double topP;
+        private Double minP;
+        private Double repeatPenalty;
+        private Integer repeatLastN;
+        private Integer seed;
+        private Integer maxOutputTokens;
+        private List<String> stopSequences;
+        private ResponseFormat responseFormat;
+        private Boolean trace;
+        private ChatRequestParameters defaultRequestParameters;
+        private List<ChatModelListener> listeners;
+        private Boolean logRequests;
+        private Boolean logResponses;
+        private Function<EngineConfig, ModelRuntime> runtimeLoader = ModelRuntime::load;
+
+        protected Builder() {
+        }
+
+        /** The GGUF model file; without it, the default model (Qwen2.5-Coder-0.5B-Instruct) is used. */
+        public Builder modelPath(Path modelPath) {
+            this.modelPath = modelPath;
+            return this;
+        }
+
+        /** The context window in tokens (default 4096; 0: the model's training context, capped at 4096). */
+        public Builder contextSize(Integer contextSize) {
+            this.contextSize = contextSize;
+            return this;
+        }
+
+        /** CPU threads for generation (default 0: all available processors). */
+        public Builder threads(Integer threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** The most prompt tokens decoded in one native call (default 512). */
+        public Builder batchSize(Integer batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Layers offloaded to the GPU with a GPU build of the native library (default 0; -1: all). */
+        public Builder gpuLayers(Integer gpuLayers) {
+            this.gpuLayers = gpuLayers;
+            return this;
+        }
+
+        /** Whether to map the model file instead of reading it into memory (default true). */
+        public Builder useMmap(Boolean useMmap) {
+            this.useMmap = useMmap;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#mode() */
+        public Builder mode(MoiMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#beta() */
+        public Builder beta(Double beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#mixTopK() */
+        public Builder mixTopK(Integer mixTopK) {
+            this.mixTopK = mixTopK;
+            return this;
+        }
+
+        /** Sampling temperature (default 0.6; 0: greedy). */
+        public Builder temperature(Double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** Sample among the k most likely tokens (default 40; 0 disables). */
+        public Builder topK(Integer topK) {
+            this.topK = topK;
+            return this;
+        }
+
+        /** Nucleus sampling threshold in (0, 1] (default 0.95; 1 disables). */
+        public Builder topP(Double topP) {
+            this.topP = topP;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#minP() */
+        public Builder minP(Double minP) {
+            this.minP = minP;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#repeatPenalty() */
+        public Builder repeatPenalty(Double repeatPenalty) {
+            this.repeatPenalty = repeatPenalty;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#repeatLastN() */
+        public Builder repeatLastN(Integer repeatLastN) {
+            this.repeatLastN = repeatLastN;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#seed() */
+        public Builder seed(Integer seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The most tokens an answer may have (default: until the context window is full). */
+        public Builder maxOutputTokens(Integer maxOutputTokens) {
+            this.maxOutputTokens = maxOutputTokens;
+            return this;
+        }
+
+        /** Generation stops before any of these strings, which are left out of the answer. */
+        public Builder stopSequences(List<String> stopSequences) {
+            this.stopSequences = stopSequences;
+            return this;
+        }
+
+        /** The default answer format: text, any JSON object, or JSON following a schema. */
+        public Builder responseFormat(ResponseFormat responseFormat) {
+            this.responseFormat = responseFormat;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#trace() */
+        public Builder trace(Boolean trace) {
+            this.trace = trace;
+            return this;
+        }
+
+        /**
+         * Default request parameters (a {@link MoiChatRequestParameters} for the MoI knobs); the options set on
+         * this builder take precedence over them.
+         */
+        public Builder defaultRequestParameters(ChatRequestParameters defaultRequestParameters) {
+            this.defaultRequestParameters = defaultRequestParameters;
+            return this;
+        }
+
+        public Builder listeners(List<ChatModelListener> listeners) {
+            this.listeners = listeners;
+            return this;
+        }
+
+        public Builder listeners(ChatModelListener... listeners) {
+            return listeners(asList(listeners));
+        }
+
+        /** Logs each prompt (as formatted for the model), its options and grammar, at INFO through SLF4J. */
+        public Builder logRequests(Boolean logRequests) {
+            this.logRequests = logRequests;
+            return this;
+        }
+
+        /** Logs each response at INFO through SLF4J. */
+        public Builder logResponses(Boolean logResponses) {
+            this.logResponses = logResponses;
+            return this;
+        }
+
+        /** Replaces the engine: for tests without a native model. */
+        Builder runtimeLoader(Function<EngineConfig, ModelRuntime> runtimeLoader) {
+            this.runtimeLoader = runtimeLoader;
+            return this;
+        }
+
+        /**
+         * Loads the model.
+         *
+         * @throws IllegalArgumentException for an option out of range, naming it
+         * @throws dev.langchain4j.exception.UnsupportedFeatureException for a default that this model cannot serve
+         * @throws ModelFileException for a model file that is missing or cannot be loaded
+         */
+        public MoiChatLanguageModel build() {
+            return new MoiChatLanguageModel(this);
+        }
+
+        /** The one place where the builder's options meet: shortcuts over defaultRequestParameters over the library's. */
+        MoiChatRequestParameters toDefaultRequestParameters() {
+            MoiChatRequestParameters shortcuts = MoiChatRequestParameters.builder()
+                    .temperature(temperature)
+                    .topK(topK)
+                    .topP(topP)
+                    .maxOutputTokens(maxOutputTokens)
+                    .stopSequences(stopSequences)
+                    .responseFormat(responseFormat)
+                    .mode(mode)
+                    .beta(beta)
+                    .mixTopK(mixTopK)
+                    .minP(minP)
+                    .repeatPenalty(repeatPenalty)
+                    .repeatLastN(repeatLastN)
+                    .seed(seed)
+                    .trace(trace)
+                    .build();
+            return MoiChatRequestParameters.builder()
+                    .overrideWith(EngineMapping.DEFAULTS)
+                    .overrideWith(getOrDefault(defaultRequestParameters, MoiChatRequestParameters.EMPTY))
+                    .overrideWith(shortcuts)
+                    .build();
+        }
+
+        EngineConfig toEngineConfig() {
+            Path path = modelPath != null ? modelPath : resolveDefaultModel();
+            EngineConfig defaults = EngineConfig.of(path);
+            return new EngineConfig(path,
+                    getOrDefault(contextSize, defaults.contextSize()),
+                    getOrDefault(threads, defaults.threads()),
+                    getOrDefault(batchSize, defaults.batchSize()),
+                    getOrDefault(gpuLayers, defaults.gpuLayers()),
+                    getOrDefault(useMmap, defaults.useMmap()));
+        }
+
+        /** The default model's file, fetched and verified on first use (see {@link ModelCache}). */
+        private static Path resolveDefaultModel() {
+            return new ModelCache().resolve(KnownModel.DEFAULT);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.github.langchain4j.moi;
+
+import static dev.langchain4j.internal.Utils.getOrDefault;
+
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import java.util.Objects;
+
+/**
+ * Chat request parameters with the Mixture-of-Inputs and sampler knobs of {@link MoiChatLanguageModel}.
+ * Use it as the model's default parameters, per request ({@code ChatRequest.parameters(...)}), or as an
+ * argument of an AI Service method; values not set ({@code null}) come from the layer below.
+ */
+public class MoiChatRequestParameters extends DefaultChatRequestParameters {
+
+    public static final MoiChatRequestParameters EMPTY = MoiChatRequestParameters.builder().build();
+
+    private final MoiMode mode;
+    private final Double beta;
+    private final Integer mixTopK;
+    private final Double minP;
+    private final Double repeatPenalty;
+    private final Integer repeatLastN;
+    private final Integer seed;
+    private final Boolean trace;
+
+    protected MoiChatRequestParameters(Builder builder) {
+        super(builder);
+        this.mode = builder.mode;
+        this.beta = builder.beta;
+        this.mixTopK = builder.mixTopK;
+        this.minP = builder.minP;
+        this.repeatPenalty = builder.repeatPenalty;
+        this.repeatLastN = builder.repeatLastN;
+        this.seed = builder.seed;
+        this.trace = builder.trace;
+    }
+
+    /** How each generated token is fed back: MOI (default), DIRECT, or OFF for standard decoding. */
+    public MoiMode mode() {
+        return mode;
+    }
+
+    /** MoI's concentration on the sampled token (default 1.0; larger trusts the sampled token more). */
+    public Double beta() {
+        return beta;
+    }
+
+    /** How many of the most likely tokens are mixed into the next input (default 20). */
+    public Integer mixTopK() {
+        return mixTopK;
+    }
+
+    /** Drops tokens below minP times the top token's probability, in [0, 1) (default 0.05; 0 disables). */
+    public Double minP() {
+        return minP;
+    }
+
+    /** Penalty for tokens seen in the last {@link #repeatLastN()} tokens (default 1.0: none). */
+    public Double repeatPenalty() {
+        return repeatPenalty;
+    }
+
+    /** Window of the repetition penalty in tokens (default 64). */
+    public Integer repeatLastN() {
+        return repeatLastN;
+    }
+
+    /** Seed of the sampler; the same seed, prompt and options give the same answer (default 42). */
+    public Integer seed() {
+        return seed;
+    }
+
+    /** Whether the response carries the per-token MoI trace in {@link MoiChatResponseMetadata#trace()}. */
+    public Boolean trace() {
+        return trace;
+    }
+
+    @Override
+    public MoiChatRequestParameters overrideWith(ChatRequestParameters that) {
+        return MoiChatRequestParameters.builder().overrideWith(this).overrideWith(that).build();
+    }
+
+    @Override
+    public MoiChatRequestParameters defaultedBy(ChatRequestParameters that) {
+        return MoiChatRequestParameters.builder().overrideWith(that).overrideWith(this).build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (o == null || getClass() != o.getClass() || !super.equals(o)) {
+            return false;
+        }
+        MoiChatRequestParameters that = (MoiChatRequestParameters) o;
+        return mode == that.mode
+                && Objects.equals(beta, that.beta)
+                && Objects.equals(mixTopK, that.mixTopK)
+                && Objects.equals(minP, that.minP)
+                && Objects.equals(repeatPenalty, that.repeatPenalty)
+                && Objects.equals(repeatLastN, that.repeatLastN)
+                && Objects.equals(seed, that.seed)
+                && Objects.equals(trace, that.trace);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), mode, beta, mixTopK, minP, repeatPenalty, repeatLastN, seed, trace);
+    }
+
+    @Override
+    public String toString() {
+        return "MoiChatRequestParameters{"
+                + "modelName=" + (modelName() == null ? null : "'" + modelName() + "'")
+                + ", temperature=" + temperature()
+                + ", topP=" + topP()
+                + ", topK=" + topK()
+                + ", frequencyPenalty=" + frequencyPenalty()
+                + ", presencePenalty=" + presencePenalty()
+                + ", maxOutputTokens=" + maxOutputTokens()
+                + ", stopSequences=" + stopSequences()
+                + ", toolSpecifications=" + toolSpecifications()
+                + ", toolChoice=" + toolChoice()
+                + ", responseFormat=" + responseFormat()
+                + ", mode=" + mode
+                + ", beta=" + beta
+                + ", mixTopK=" + mixTopK
+                + ", minP=" + minP
+                + ", repeatPenalty=" + repeatPenalty
+                + ", repeatLastN=" + repeatLastN
+                + ", seed=" + seed
+                + ", trace=" + trace
+                + '}';
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static class Builder extends DefaultChatRequestParameters.Builder<Builder> {
+
+        private MoiMode mode;
+        private Double beta;
+        private Integer mixTopK;
+        private Double minP;
+        private Double repeatPenalty;
+        private Integer repeatLastN;
+        private Integer seed;
+        private Boolean trace;
+
+        /** Takes every value {@code parameters} sets (MoI values too when it is a {@link MoiChatRequestParameters}). */
+        @Override
+        public Builder overrideWith(ChatRequestParameters parameters) {
+            super.overrideWith(parameters);
+            if (parameters instanceof MoiChatRequestParameters moi) {
+                mode(getOrDefault(moi.mode, mode));
+                beta(getOrDefault(moi.beta, beta));
+                mixTopK(getOrDefault(moi.mixTopK, mixTopK));
+                minP(getOrDefault(moi.minP, minP));
+                repeatPenalty(getOrDefault(moi.repeatPenalty, repeatPenalty));
+                repeatLastN(getOrDefault(moi.repeatLastN, repeatLastN));
+                seed(getOrDefault(moi.seed, seed));
+                trace(getOrDefault(moi.trace, trace));
+            }
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#mode() */
+        public Builder mode(MoiMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#beta() */
+        public Builder beta(Double beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#mixTopK() */
+        public Builder mixTopK(Integer mixTopK) {
+            this.mixTopK = mixTopK;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#minP() */
+        public Builder minP(Double minP) {
+            this.minP = minP;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#repeatPenalty() */
+        public Builder repeatPenalty(Double repeatPenalty) {
+            this.repeatPenalty = repeatPenalty;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#repeatLastN() */
+        public Builder repeatLastN(Integer repeatLastN) {
+            this.repeatLastN = repeatLastN;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#seed() */
+        public Builder seed(Integer seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#trace() */
+        public Builder trace(Boolean trace) {
+            this.trace = trace;
+            return this;
+        }
+
+        @Override
+        public MoiChatRequestParameters build() {
+            return new MoiChatRequestParameters(this);
+        }
+    }
+}

