@@ -12,11 +12,15 @@ import java.util.Objects;
  * @param batchSize    the most prompt tokens decoded in one call
  * @param gpuLayers    layers offloaded to the GPU when the native library was built with GPU support (-1: all)
  * @param useMmap      map the model file instead of reading it into memory
+ * @param maxSequences how many generations run at once, decoded together in one batch per step; each has
+ *                     its own context of {@code contextSize} tokens; further requests wait in a queue
  */
-public record EngineConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers, boolean useMmap) {
+public record EngineConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers, boolean useMmap,
+                           int maxSequences) {
 
     public static final int DEFAULT_CONTEXT_SIZE = 4096;
     public static final int DEFAULT_BATCH_SIZE = 512;
+    public static final int DEFAULT_MAX_SEQUENCES = 4;
 
     public EngineConfig {
         Objects.requireNonNull(modelPath, "modelPath");
@@ -32,6 +36,14 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
         if (gpuLayers < -1) {
             throw new IllegalArgumentException("gpuLayers must be >= -1 (-1 = all), was " + gpuLayers);
         }
+        if (maxSequences < 1 || maxSequences > 64) {
+            throw new IllegalArgumentException("maxSequences must be in 1..64, was " + maxSequences);
+        }
+    }
+
+    /** With the default number of concurrent sequences. */
+    public EngineConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers, boolean useMmap) {
+        this(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, DEFAULT_MAX_SEQUENCES);
     }
 
     public static EngineConfig of(Path modelPath) {
@@ -39,10 +51,14 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
     }
 
     public EngineConfig withContextSize(int newContextSize) {
-        return new EngineConfig(modelPath, newContextSize, threads, batchSize, gpuLayers, useMmap);
+        return new EngineConfig(modelPath, newContextSize, threads, batchSize, gpuLayers, useMmap, maxSequences);
     }
 
     public EngineConfig withThreads(int newThreads) {
-        return new EngineConfig(modelPath, contextSize, newThreads, batchSize, gpuLayers, useMmap);
+        return new EngineConfig(modelPath, contextSize, newThreads, batchSize, gpuLayers, useMmap, maxSequences);
+    }
+
+    public EngineConfig withMaxSequences(int newMaxSequences) {
+        return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, newMaxSequences);
     }
 }

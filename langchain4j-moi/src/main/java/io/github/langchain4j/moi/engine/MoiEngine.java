@@ -1,59 +1,62 @@
 package io.github.langchain4j.moi.engine;
 
 import io.github.langchain4j.moi.ContextOverflowException;
+import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
-import io.github.langchain4j.moi.llamacpp.NativeSampler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
- * A loaded GGUF model with Mixture of Inputs in its decode loop.
+ * A loaded GGUF model with Mixture of Inputs in its decode loop, serving concurrent requests.
  *
  * <p>The prompt is fed as ordinary tokens. For each generated position: the raw logits are read, the
  * standard sampler picks token {@code y} (the text that comes out is the sampled tokens), and the next
  * input is the MoI blend {@code h = sum_i w_i e_i} fed through {@code batch.embd} (or the token {@code y}
- * itself in {@link MoiMode#OFF}). One generation runs at a time; callers on other threads wait.
+ * itself in {@link MoiMode#OFF}).
  *
- * <p>Prompt cache: the KV cache keeps the prompt positions of the last generation. A prompt that starts
- * with the same tokens (same system prompt, tools, chat history) decodes only the rest. Prompts are always
- * decoded in blocks of {@value #PREFILL_BLOCK} tokens aligned to position 0, and only whole blocks are
- * reused, so a cached position is bit-identical to a cold prefill: the same seed gives the same output
- * whatever ran before (llama.cpp's CPU kernels give slightly different numbers for other batch shapes).
- * Generated positions are never reused: with MoI they hold mixed inputs, not the tokens that the history
- * text says, so an answer that comes back as history is re-fed as ordinary tokens.
+ * <p>Continuous batching: up to {@link EngineConfig#maxSequences()} generations run at once, each in its own
+ * KV-cache sequence, and one decode call per step advances all of them (see {@link DecodeLoop}). A request
+ * that finds every sequence busy waits in a bounded queue; new requests join between steps. Callers block
+ * in {@link #generate}; listeners are called on the engine's decoding thread.
+ *
+ * <p>Prompt cache: each sequence keeps the prompt of its last generation. A new request goes to the free
+ * sequence whose cached prompt shares the longest prefix with its own (same system prompt, tools, chat
+ * history) and decodes only the rest. Prompts are decoded in blocks of {@value DecodeLoop#PREFILL_BLOCK}
+ * tokens aligned to position 0 and only whole blocks are reused, so a cached position is bit-identical to a
+ * cold prefill (llama.cpp's CPU kernels give slightly different numbers for other batch shapes). Generated
+ * positions are never reused: with MoI they hold mixed inputs, not the tokens the history text says, so an
+ * answer that comes back as history is re-fed as ordinary tokens.
  */
 public final class MoiEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MoiEngine.class);
 
-    /** Prompt tokens per decode call during prefill, and the granularity of prompt-cache reuse. */
-    static final int PREFILL_BLOCK = 64;
-
     /** Architectures whose embedding path was checked against the token path by the test suite. */
     public static final Set<String> VERIFIED_ARCHITECTURES = Set.of("qwen2", "gemma3");
 
+    /** Requests that may wait for a free sequence before new ones are refused. */
+    public static final int QUEUE_CAPACITY = 256;
+
     private final NativeModel model;
+    private final DecodeLoop loop;
     private final Object lock = new Object();
-    private final float[] logits;
-    private final float[] input;
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private Thread decodingThread; // guarded by lock; started on demand, ends when idle
     private volatile boolean closed;
-    /** The prompt whose positions 0..cachedTokenCount-1 are in the KV cache. */
-    private int[] cachedTokens = new int[0];
-    private int cachedTokenCount;
-    private int lastReusedTokens;
 
     private MoiEngine(NativeModel model) {
         this.model = model;
-        this.logits = new float[model.vocabSize()];
-        this.input = new float[model.embeddingSize()];
+        this.loop = new DecodeLoop(model, () -> closed);
         if (!VERIFIED_ARCHITECTURES.contains(model.architecture())) {
             log.warn("architecture '{}' has not been verified for MoI's embedding input path (verified: {}); "
                     + "MoiMode.OFF is unaffected", model.architecture(), VERIFIED_ARCHITECTURES);
@@ -66,7 +69,7 @@ public final class MoiEngine implements AutoCloseable {
         return new MoiEngine(NativeModel.load(config));
     }
 
-    /** Generates one answer; blocks until done. */
+    /** Generates one answer; blocks until done. Thread-safe: concurrent calls are decoded together. */
     public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
         return generate(request, listener, false);
     }
@@ -77,148 +80,81 @@ public final class MoiEngine implements AutoCloseable {
      */
     GenerationResult generate(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
         Objects.requireNonNull(request, "request");
-        GenerationListener events = listener == null ? GenerationListener.NONE : listener;
+        Job job = new Job(request, listener == null ? GenerationListener.NONE : listener, embeddingPathWhenOff);
         synchronized (lock) {
             ensureOpen();
-            int[] prompt = tokenizePrompt(request.prompt());
-            try (NativeSampler sampler = model.newSampler(request.sampling(), request.grammar())) {
-                prefill(prompt);
-                return decodeLoop(request, events, sampler, prompt.length, embeddingPathWhenOff);
-            } catch (RuntimeException e) {
-                cachedTokenCount = 0; // the cache state is unknown after a failure: start afresh next time
-                model.clearCache();
-                throw e;
+            if (Thread.currentThread() == decodingThread) {
+                throw new IllegalStateException("generate() was called from a listener of another generation; "
+                        + "listeners run on the decoding thread and must not wait for it");
             }
+            if (queue.size() >= QUEUE_CAPACITY) {
+                throw new MoiException("the request queue is full (" + QUEUE_CAPACITY + " waiting for one of "
+                        + model.sequences() + " sequences); retry later or raise maxSequences");
+            }
+            queue.add(job);
+            if (decodingThread == null) {
+                decodingThread = new Thread(this::decodeUntilIdle, "moi-decode");
+                decodingThread.setDaemon(true);
+                decodingThread.start();
+            }
+            lock.notifyAll();
+        }
+        return job.await();
+    }
+
+    /** The decoding thread: admits queued jobs between steps and steps while any sequence is active. */
+    private void decodeUntilIdle() {
+        try {
+            while (true) {
+                List<Job> admitted = new ArrayList<>();
+                synchronized (lock) {
+                    if (!closed && queue.isEmpty() && !loop.hasActive()) {
+                        lock.wait(1000); // linger briefly, then let the thread (and a forgotten engine) go
+                    }
+                    if (closed || (queue.isEmpty() && !loop.hasActive())) {
+                        decodingThread = null;
+                        break;
+                    }
+                    while (!queue.isEmpty() && loop.hasFreeSequence(admitted.size())) {
+                        admitted.add(queue.poll());
+                    }
+                }
+                for (Job job : admitted) {
+                    loop.start(job);
+                }
+                loop.step();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shutdownIfClosed();
         }
     }
 
-    private GenerationResult decodeLoop(GenerationRequest request, GenerationListener events, NativeSampler sampler,
-                                        int promptLength, boolean embeddingPathWhenOff) {
-        MoiOptions moi = request.moi();
-        boolean feedTokens = moi.mode() == MoiMode.OFF && !embeddingPathWhenOff;
-        boolean needMixture = !feedTokens || request.trace();
-        Utf8Accumulator utf8 = new Utf8Accumulator();
-        StopStringMatcher stops = new StopStringMatcher(request.stopStrings());
-        StringBuilder text = new StringBuilder();
-        int[] generated = new int[Math.min(request.maxTokens(), model.contextSize())];
-        int count = 0;
-        List<MoiStep> trace = request.trace() ? new ArrayList<>() : List.of();
-        int pos = promptLength;
-        FinishReason reason;
-        while (true) {
-            if (closed || events.isCancelled()) {
-                reason = FinishReason.CANCELLED;
-                break;
+    private void shutdownIfClosed() {
+        List<Job> waiting;
+        synchronized (lock) {
+            if (!closed) {
+                return;
             }
-            if (needMixture) {
-                model.readLogits(logits); // raw logits, before the sampler's temperature and truncation
-            }
-            int token = sampler.sample();
-            if (model.isEndOfGeneration(token)) {
-                reason = FinishReason.STOP;
-                break;
-            }
-            generated[count++] = token;
-            byte[] bytes = model.tokenBytes(token);
-            emit(stops.append(utf8.append(bytes)), text, events);
-
-            Mixture mixture = needMixture ? MoiMixer.mix(logits, model.vocabSize(), token, moi) : null;
-            if (request.trace()) {
-                MoiStep step = new MoiStep(count - 1, token, new String(bytes, StandardCharsets.UTF_8),
-                        moi.mode(), moi.beta(), mixture);
-                trace.add(step);
-                events.onStep(step);
-            }
-            if (stops.stopped()) {
-                reason = FinishReason.STOP;
-                break;
-            }
-            if (count >= request.maxTokens() || pos >= model.contextSize()) {
-                reason = FinishReason.LENGTH;
-                break;
-            }
-            if (feedTokens) {
-                model.decodeTokens(new int[]{token}, 0, 1, pos);
-            } else {
-                model.decodeEmbedding(mix(mixture), pos);
-            }
-            pos++;
+            waiting = new ArrayList<>(queue);
+            queue.clear();
+            decodingThread = null;
         }
-        if (!stops.stopped()) {
-            emit(stops.append(utf8.flush()), text, events);
-            emit(stops.flush(), text, events);
+        loop.cancelAll();
+        for (Job job : waiting) {
+            job.fail(new IllegalStateException("the model was closed before this request started"));
         }
-        return new GenerationResult(text.toString(), Arrays.copyOf(generated, count), promptLength, reason,
-                request.trace() ? List.copyOf(trace) : List.of());
-    }
-
-    /** h = sum_i w_i e_i over the mixture's support. */
-    private float[] mix(Mixture mixture) {
-        Arrays.fill(input, 0f);
-        int[] support = mixture.support();
-        double[] weights = mixture.weights();
-        for (int i = 0; i < support.length; i++) {
-            if (weights[i] != 0) {
-                model.addEmbedding(support[i], weights[i], input);
-            }
+        if (!model.isClosed()) {
+            model.close();
         }
-        return input;
-    }
-
-    private static void emit(String piece, StringBuilder text, GenerationListener events) {
-        if (!piece.isEmpty()) {
-            text.append(piece);
-            events.onText(piece);
-        }
-    }
-
-    private int[] tokenizePrompt(String prompt) {
-        if (prompt.isEmpty()) {
-            throw new IllegalArgumentException("prompt must not be empty");
-        }
-        int[] tokens = model.tokenize(prompt, true, true);
-        if (tokens.length == 0) {
-            throw new IllegalArgumentException("prompt has no tokens");
-        }
-        if (tokens.length >= model.contextSize()) {
-            throw new ContextOverflowException("prompt has " + tokens.length + " tokens but the context holds "
-                    + model.contextSize() + " (including at least one generated token); shorten the prompt or "
-                    + "raise contextSize");
-        }
-        return tokens;
-    }
-
-    /** Decodes the prompt in aligned blocks, reusing the whole cached blocks it starts with. */
-    private void prefill(int[] prompt) {
-        int block = Math.min(PREFILL_BLOCK, model.batchSize());
-        int common = 0;
-        int limit = Math.min(cachedTokenCount, prompt.length - 1); // the last token is always decoded, for logits
-        while (common < limit && cachedTokens[common] == prompt[common]) {
-            common++;
-        }
-        int reuse = common / block * block;
-        cachedTokenCount = 0; // invalid until the prefill succeeds
-        model.trimCache(reuse);
-        for (int from = reuse; from < prompt.length; from += block) {
-            model.decodeTokens(prompt, from, Math.min(block, prompt.length - from), from);
-        }
-        cachedTokens = prompt;
-        cachedTokenCount = prompt.length;
-        lastReusedTokens = reuse;
-    }
-
-    /** How many prompt tokens the last generation took from the cache (tests and benchmarks). */
-    int lastReusedTokens() {
-        return lastReusedTokens;
     }
 
     /** Formats messages with the model's own chat template; addAssistantPrefix opens the assistant's turn. */
     public String applyChatTemplate(List<ChatTurn> messages, boolean addAssistantPrefix) {
         Objects.requireNonNull(messages, "messages");
-        synchronized (lock) {
-            ensureOpen();
-            return model.applyChatTemplate(messages, addAssistantPrefix);
-        }
+        ensureOpen();
+        return model.applyChatTemplate(messages, addAssistantPrefix);
     }
 
     /** Whether the model carries a chat template (instruction-tuned models do, base models usually not). */
@@ -228,10 +164,8 @@ public final class MoiEngine implements AutoCloseable {
 
     /** Token count of a text (special tokens parsed, no BOS added). */
     public int countTokens(String text) {
-        synchronized (lock) {
-            ensureOpen();
-            return model.tokenize(text, false, true).length;
-        }
+        ensureOpen();
+        return model.tokenize(text, false, true).length;
     }
 
     /** The model's name from its metadata (general.name), or the file name. */
@@ -239,9 +173,19 @@ public final class MoiEngine implements AutoCloseable {
         return model.name();
     }
 
-    /** The context window in tokens. */
+    /** The context window of one generation, in tokens. */
     public int contextSize() {
         return model.contextSize();
+    }
+
+    /** How many generations run at once. */
+    public int maxSequences() {
+        return model.sequences();
+    }
+
+    /** Generations running now. */
+    public int activeSequences() {
+        return loop.activeCount();
     }
 
     /** The model's architecture (general.architecture), e.g. "qwen2", "gemma3". */
@@ -254,17 +198,37 @@ public final class MoiEngine implements AutoCloseable {
         return model;
     }
 
+    /** How many prompt tokens the last started generation took from the cache (tests and benchmarks). */
+    int lastReusedTokens() {
+        return loop.lastReusedTokens();
+    }
+
     public boolean isClosed() {
         return closed;
     }
 
-    /** Frees native memory; a generation in progress stops first (finish reason CANCELLED). */
+    /**
+     * Frees native memory. Generations in progress end with finish reason CANCELLED, queued requests fail.
+     * Safe to call from any thread, a listener included, and more than once.
+     */
     @Override
     public void close() {
-        closed = true;
+        Thread thread;
         synchronized (lock) {
-            if (!model.isClosed()) {
-                model.close();
+            if (closed) {
+                return;
+            }
+            closed = true;
+            thread = decodingThread;
+            lock.notifyAll();
+        }
+        if (thread == null) {
+            shutdownIfClosed();
+        } else if (thread != Thread.currentThread()) {
+            try {
+                thread.join(); // the decoding thread frees the model when it leaves its loop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -272,6 +236,55 @@ public final class MoiEngine implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the model is closed");
+        }
+    }
+
+    /** A request waiting for, or being served by, the decoding thread. */
+    static final class Job {
+        final GenerationRequest request;
+        final GenerationListener listener;
+        final boolean embeddingPathWhenOff;
+        private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+
+        Job(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
+            this.request = request;
+            this.listener = listener;
+            this.embeddingPathWhenOff = embeddingPathWhenOff;
+        }
+
+        void complete(GenerationResult value) {
+            result.complete(value);
+        }
+
+        void fail(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        GenerationResult await() {
+            try {
+                return result.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MoiException("interrupted while waiting for the generation", e);
+            } catch (CancellationException e) {
+                throw new MoiException("the generation was cancelled", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new MoiException(String.valueOf(cause.getMessage()), cause);
+            }
+        }
+    }
+
+    static void checkPromptFits(int promptTokens, int contextSize) {
+        if (promptTokens >= contextSize) {
+            throw new ContextOverflowException("prompt has " + promptTokens + " tokens but the context holds "
+                    + contextSize + " (including at least one generated token); shorten the prompt or raise contextSize");
         }
     }
 }

@@ -32,14 +32,15 @@ public final class NativeModel implements AutoCloseable {
     private final Pointer vocab;
     private final int nVocab;
     private final int nEmbd;
-    private final int nCtx;
+    private final int nCtx;       // per sequence
+    private final int nSequences;
     private final int nBatch;
     private final String chatTemplate;
     private final TokenEmbeddings embeddings;
     private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
 
-    // batch arrays owned by us, sized for nBatch tokens of one sequence
+    // batch arrays owned by us, sized for nBatch tokens
     private final Memory tokenBuf;
     private final Memory embdBuf;
     private final Memory posBuf;
@@ -49,7 +50,7 @@ public final class NativeModel implements AutoCloseable {
     private final Memory logitsFlags;
     private final LlamaCpp.Batch.ByValue batch = new LlamaCpp.Batch.ByValue();
 
-    private NativeModel(LlamaCpp lib, GgufFile file, Pointer model, Pointer ctx) {
+    private NativeModel(LlamaCpp lib, GgufFile file, Pointer model, Pointer ctx, int nSequences) {
         this.lib = lib;
         this.file = file;
         this.model = model;
@@ -57,7 +58,8 @@ public final class NativeModel implements AutoCloseable {
         this.vocab = lib.llama_model_get_vocab(model);
         this.nVocab = lib.llama_vocab_n_tokens(vocab);
         this.nEmbd = lib.llama_model_n_embd(model);
-        this.nCtx = lib.llama_n_ctx(ctx);
+        this.nSequences = nSequences;
+        this.nCtx = lib.llama_n_ctx(ctx) / nSequences;
         this.nBatch = lib.llama_n_batch(ctx);
         Pointer template = lib.llama_model_chat_template(model, null);
         this.chatTemplate = template == null ? null : template.getString(0, StandardCharsets.UTF_8.name());
@@ -72,7 +74,7 @@ public final class NativeModel implements AutoCloseable {
         seqIdPtrs = new Memory((long) nBatch * Native.POINTER_SIZE);
         logitsFlags = new Memory(nBatch);
         for (int i = 0; i < nBatch; i++) {
-            nSeqIdBuf.setInt((long) i * Integer.BYTES, 1);
+            nSeqIdBuf.setInt((long) i * Integer.BYTES, 1); // each input belongs to exactly one sequence
             seqIdBuf.setInt((long) i * Integer.BYTES, 0);
             seqIdPtrs.setPointer((long) i * Native.POINTER_SIZE, seqIdBuf.share((long) i * Integer.BYTES));
         }
@@ -96,13 +98,15 @@ public final class NativeModel implements AutoCloseable {
         }
         int trainCtx = lib.llama_model_n_ctx_train(model);
         int nCtx = config.contextSize() > 0 ? config.contextSize() : Math.min(trainCtx, EngineConfig.DEFAULT_CONTEXT_SIZE);
+        int nSequences = config.maxSequences();
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
 
         LlamaCpp.ContextParams.ByValue cp = lib.llama_context_default_params();
-        cp.n_ctx = nCtx;
-        cp.n_batch = Math.min(config.batchSize(), nCtx);
+        // one KV cache shared by all sequences, with room for a full context each
+        cp.n_ctx = nCtx * nSequences;
+        cp.n_batch = Math.max(Math.min(config.batchSize(), nCtx), nSequences);
         cp.n_ubatch = Math.min(cp.n_batch, 512);
-        cp.n_seq_max = 1;
+        cp.n_seq_max = nSequences;
         cp.n_threads = threads;
         cp.n_threads_batch = threads;
         Pointer ctx = lib.llama_init_from_model(model, cp);
@@ -111,9 +115,9 @@ public final class NativeModel implements AutoCloseable {
             throw new MoiException("llama.cpp could not create a context of " + nCtx + " tokens for "
                     + config.modelPath() + " (out of memory?)");
         }
-        log.info("loaded {} ({}, {}): context {} tokens, {} threads", file.name(), file.architecture(),
-                config.modelPath().getFileName(), nCtx, threads);
-        return new NativeModel(lib, file, model, ctx);
+        log.info("loaded {} ({}, {}): {} sequences of up to {} tokens, {} threads", file.name(), file.architecture(),
+                config.modelPath().getFileName(), nSequences, nCtx, threads);
+        return new NativeModel(lib, file, model, ctx, nSequences);
     }
 
     public String architecture() {
@@ -132,8 +136,14 @@ public final class NativeModel implements AutoCloseable {
         return nEmbd;
     }
 
+    /** The context of one sequence, in tokens. */
     public int contextSize() {
         return nCtx;
+    }
+
+    /** How many sequences the KV cache holds at once. */
+    public int sequences() {
+        return nSequences;
     }
 
     public int batchSize() {
@@ -208,20 +218,27 @@ public final class NativeModel implements AutoCloseable {
         return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
-    /**
-     * Decodes tokens at positions {@code pos0..} of sequence 0; logits are computed for the last one only.
-     * The caller splits input longer than {@link #batchSize()}.
-     */
+    /** Decodes prompt tokens of sequence 0 (see {@link #decodeTokens(int[], int, int, int, int)}). */
     public void decodeTokens(int[] tokens, int from, int count, int pos0) {
+        decodeTokens(tokens, from, count, pos0, 0);
+    }
+
+    /**
+     * Decodes tokens at positions {@code pos0..} of one sequence; logits are computed for the last one only
+     * (batch index {@code count - 1}). The caller splits input longer than {@link #batchSize()}.
+     */
+    public void decodeTokens(int[] tokens, int from, int count, int pos0, int seq) {
         if (count < 1 || count > nBatch) {
             throw new IllegalArgumentException("a batch holds 1.." + nBatch + " tokens, not " + count);
         }
+        checkSequence(seq);
         checkPositions(pos0, count);
         for (int i = 0; i < count; i++) {
             int token = tokens[from + i];
             checkToken(token);
             tokenBuf.setInt((long) i * Integer.BYTES, token);
             posBuf.setInt((long) i * Integer.BYTES, pos0 + i);
+            seqIdBuf.setInt((long) i * Integer.BYTES, seq);
             logitsFlags.setByte(i, (byte) (i == count - 1 ? 1 : 0));
         }
         batch.token = tokenBuf;
@@ -229,18 +246,42 @@ public final class NativeModel implements AutoCloseable {
         submit(count);
     }
 
-    /** Decodes one input embedding (length {@link #embeddingSize()}) at position {@code pos}, with logits. */
+    /** Decodes one input embedding of sequence 0 at {@code pos}, with logits. */
     public void decodeEmbedding(float[] embedding, int pos) {
-        if (embedding.length != nEmbd) {
-            throw new IllegalArgumentException("an input embedding has " + nEmbd + " values, not " + embedding.length);
+        decodeStep(1, new int[]{0}, new int[]{pos}, null, new float[][]{embedding});
+    }
+
+    /**
+     * One decoding step of several sequences: input {@code i} (a token id, or an embedding when
+     * {@code embeddings} is given) goes to sequence {@code seqs[i]} at position {@code positions[i]}, and
+     * logits are computed for every input (read them with batch index {@code i}).
+     */
+    public void decodeStep(int n, int[] seqs, int[] positions, int[] tokens, float[][] embeddings) {
+        if (n < 1 || n > nBatch) {
+            throw new IllegalArgumentException("a batch holds 1.." + nBatch + " inputs, not " + n);
         }
-        checkPositions(pos, 1);
-        embdBuf.write(0, embedding, 0, nEmbd);
-        posBuf.setInt(0, pos);
-        logitsFlags.setByte(0, (byte) 1);
-        batch.token = null;
-        batch.embd = embdBuf;
-        submit(1);
+        if ((tokens == null) == (embeddings == null)) {
+            throw new IllegalArgumentException("a step feeds either tokens or embeddings");
+        }
+        for (int i = 0; i < n; i++) {
+            checkSequence(seqs[i]);
+            checkPositions(positions[i], 1);
+            if (tokens != null) {
+                checkToken(tokens[i]);
+                tokenBuf.setInt((long) i * Integer.BYTES, tokens[i]);
+            } else {
+                if (embeddings[i].length != nEmbd) {
+                    throw new IllegalArgumentException("an input embedding has " + nEmbd + " values, not " + embeddings[i].length);
+                }
+                embdBuf.write((long) i * nEmbd * Float.BYTES, embeddings[i], 0, nEmbd);
+            }
+            posBuf.setInt((long) i * Integer.BYTES, positions[i]);
+            seqIdBuf.setInt((long) i * Integer.BYTES, seqs[i]);
+            logitsFlags.setByte(i, (byte) 1);
+        }
+        batch.token = tokens != null ? tokenBuf : null;
+        batch.embd = tokens != null ? null : embdBuf;
+        submit(n);
     }
 
     private void submit(int count) {
@@ -258,9 +299,14 @@ public final class NativeModel implements AutoCloseable {
         }
     }
 
-    /** Copies the logits of the last decoded position into {@code out} (length >= vocabSize). */
+    /** Copies the logits of the last decoded input into {@code out} (length >= vocabSize). */
     public void readLogits(float[] out) {
-        Pointer logits = lib.llama_get_logits_ith(ctx, -1);
+        readLogits(-1, out);
+    }
+
+    /** Copies the logits of input {@code batchIndex} of the last decode (-1: the last input) into {@code out}. */
+    public void readLogits(int batchIndex, float[] out) {
+        Pointer logits = lib.llama_get_logits_ith(ctx, batchIndex);
         if (logits == null) {
             throw new MoiException("no logits: nothing was decoded with logits requested");
         }
@@ -274,7 +320,13 @@ public final class NativeModel implements AutoCloseable {
 
     /** Forgets cached positions from {@code pos} on (sequence 0). */
     public void trimCache(int pos) {
-        lib.llama_kv_self_seq_rm(ctx, 0, pos, -1);
+        trimCache(0, pos);
+    }
+
+    /** Forgets the cached positions of a sequence from {@code pos} on (0: all of them). */
+    public void trimCache(int seq, int pos) {
+        checkSequence(seq);
+        lib.llama_kv_self_seq_rm(ctx, seq, pos, -1);
     }
 
     /** The scaled input embedding row of a token, as fed through {@code batch.embd}. */
@@ -306,6 +358,12 @@ public final class NativeModel implements AutoCloseable {
     private void checkToken(int token) {
         if (token < 0 || token >= nVocab) {
             throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + nVocab + ")");
+        }
+    }
+
+    private void checkSequence(int seq) {
+        if (seq < 0 || seq >= nSequences) {
+            throw new IllegalArgumentException("sequence id " + seq + " is outside [0, " + nSequences + ")");
         }
     }
 

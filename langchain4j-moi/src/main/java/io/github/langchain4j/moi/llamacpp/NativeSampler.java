@@ -55,12 +55,17 @@ public final class NativeSampler implements AutoCloseable {
         }
     }
 
-    /** Samples from the logits of the last decoded position and records the token in the chain's state. */
+    /** Samples from the logits of the last decoded input and records the token in the chain's state. */
     public int sample() {
+        return sample(-1);
+    }
+
+    /** Samples from the logits of input {@code batchIndex} of the last decode. */
+    public int sample(int batchIndex) {
         if (chain == null) {
             throw new IllegalStateException("sampler is closed");
         }
-        return lib.llama_sampler_sample(chain, ctx, -1);
+        return lib.llama_sampler_sample(chain, ctx, batchIndex);
     }
 
     @Override

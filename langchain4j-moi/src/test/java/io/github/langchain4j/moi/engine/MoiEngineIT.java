@@ -135,19 +135,25 @@ class MoiEngineIT {
     void a_prompt_that_extends_the_last_one_reuses_its_cached_blocks_with_the_same_result() {
         String first = chat("Name a color. " + "Answer with one word only, please. ".repeat(20));
         GenerationResult answer = engine.generate(GenerationRequest.of(first, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 12), null);
-        assertThat(answer.promptTokens()).isGreaterThan(2 * MoiEngine.PREFILL_BLOCK);
+        assertThat(answer.promptTokens()).isGreaterThan(2 * DecodeLoop.PREFILL_BLOCK);
         String second = engine.applyChatTemplate(List.of(new ChatTurn("user", "Name a color. " + "Answer with one word only, please. ".repeat(20)),
                 new ChatTurn("assistant", answer.text()), new ChatTurn("user", "And a fruit?")), true);
 
         GenerationResult warm = engine.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 16), null);
         int reused = engine.lastReusedTokens();
-        assertThat(reused).isPositive().isEqualTo((answer.promptTokens() - 1) / MoiEngine.PREFILL_BLOCK * MoiEngine.PREFILL_BLOCK);
+        assertThat(reused).isPositive().isEqualTo((answer.promptTokens() - 1) / DecodeLoop.PREFILL_BLOCK * DecodeLoop.PREFILL_BLOCK);
 
-        // after an unrelated request the same prompt is decoded cold, and the same seed gives the same answer
+        // an unrelated request goes to another sequence and leaves this prompt cached
         engine.generate(GenerationRequest.of("Hello", SamplingOptions.GREEDY, MoiOptions.OFF, 2), null);
-        GenerationResult cold = engine.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 16), null);
-        assertThat(engine.lastReusedTokens()).isZero();
-        assertThat(cold.tokens()).containsExactly(warm.tokens());
+        engine.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 2), null);
+        assertThat(engine.lastReusedTokens()).isEqualTo((warm.promptTokens() - 1) / DecodeLoop.PREFILL_BLOCK * DecodeLoop.PREFILL_BLOCK);
+
+        // decoded cold, in a fresh engine, the same seed gives the same answer
+        try (MoiEngine fresh = MoiEngine.load(EngineConfig.of(TestModels.defaultModel()).withContextSize(1024))) {
+            GenerationResult cold = fresh.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 16), null);
+            assertThat(fresh.lastReusedTokens()).isZero();
+            assertThat(cold.tokens()).containsExactly(warm.tokens());
+        }
     }
 
     @Test

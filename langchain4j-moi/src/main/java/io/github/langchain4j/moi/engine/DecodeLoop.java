@@ -1,0 +1,348 @@
+package io.github.langchain4j.moi.engine;
+
+import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.llamacpp.NativeModel;
+import io.github.langchain4j.moi.llamacpp.NativeSampler;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The decode loop of all active sequences, run by the engine's decoding thread alone.
+ *
+ * <p>Each step decodes one pending input per active sequence in a single batch, then, per sequence: read the
+ * raw logits, sample token {@code y}, emit its text, and prepare the next input (the MoI mixture, or {@code y}).
+ * A step feeds token ids when every active sequence is in OFF mode and embeddings otherwise (an OFF sequence
+ * then feeds its token's embedding row, which gives the same logits, see EmbeddingPathIT).
+ */
+final class DecodeLoop {
+
+    /** Prompt tokens per decode call during prefill, and the granularity of prompt-cache reuse. */
+    static final int PREFILL_BLOCK = 64;
+
+    private final NativeModel model;
+    private final BooleanSupplier closed;
+    private final Slot[] slots;
+    private final List<Sequence> active = new ArrayList<>();
+    private final float[] logits;
+    private final int[] stepSeqs;
+    private final int[] stepPositions;
+    private final int[] stepTokens;
+    private final float[][] stepEmbeddings;
+    private volatile int activeCount;
+    private volatile int lastReusedTokens;
+    private long useCounter;
+
+    DecodeLoop(NativeModel model, BooleanSupplier closed) {
+        this.model = model;
+        this.closed = closed;
+        this.slots = new Slot[model.sequences()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(i);
+        }
+        this.logits = new float[model.vocabSize()];
+        this.stepSeqs = new int[slots.length];
+        this.stepPositions = new int[slots.length];
+        this.stepTokens = new int[slots.length];
+        this.stepEmbeddings = new float[slots.length][];
+    }
+
+    boolean hasActive() {
+        return !active.isEmpty();
+    }
+
+    boolean hasFreeSequence(int reserved) {
+        return active.size() + reserved < slots.length;
+    }
+
+    int activeCount() {
+        return activeCount;
+    }
+
+    int lastReusedTokens() {
+        return lastReusedTokens;
+    }
+
+    /** Prefills a new request's prompt in a free sequence and samples its first token. */
+    void start(MoiEngine.Job job) {
+        Slot slot = null;
+        Sequence seq = null;
+        try {
+            int[] prompt = tokenize(job.request.prompt());
+            slot = pickSlot(prompt);
+            slot.busy = true;
+            seq = new Sequence(job, slot, model.newSampler(job.request.sampling(), job.request.grammar()), prompt.length,
+                    model.embeddingSize(), model.contextSize());
+            int lastIndex = prefill(slot, prompt);
+            active.add(seq);
+            activeCount = active.size();
+            advance(seq, lastIndex);
+        } catch (RuntimeException e) {
+            if (seq != null) {
+                fail(seq, e);
+            } else {
+                if (slot != null) {
+                    slot.forget(model);
+                }
+                job.fail(e);
+            }
+        }
+    }
+
+    /** Decodes one input of every active sequence, then advances each. */
+    void step() {
+        if (active.isEmpty()) {
+            return;
+        }
+        int n = active.size();
+        boolean tokensOnly = true;
+        for (Sequence seq : active) {
+            tokensOnly &= seq.pendingEmbedding == null;
+        }
+        for (int i = 0; i < n; i++) {
+            Sequence seq = active.get(i);
+            stepSeqs[i] = seq.slot.id;
+            stepPositions[i] = seq.pos;
+            stepTokens[i] = seq.pendingToken;
+            stepEmbeddings[i] = seq.pendingEmbedding != null ? seq.pendingEmbedding : tokensOnly ? null
+                    : seq.rowOf(model, seq.pendingToken);
+        }
+        try {
+            if (tokensOnly) {
+                model.decodeStep(n, stepSeqs, stepPositions, stepTokens, null);
+            } else {
+                model.decodeStep(n, stepSeqs, stepPositions, null, stepEmbeddings);
+            }
+        } catch (RuntimeException e) {
+            for (Sequence seq : new ArrayList<>(active)) {
+                fail(seq, e);
+            }
+            return;
+        }
+        List<Sequence> stepped = new ArrayList<>(active);
+        for (int i = 0; i < n; i++) {
+            Sequence seq = stepped.get(i);
+            seq.pos++;
+            try {
+                advance(seq, i);
+            } catch (RuntimeException e) {
+                fail(seq, e);
+            }
+        }
+    }
+
+    /** Ends every active sequence with CANCELLED (the engine is closing). */
+    void cancelAll() {
+        for (Sequence seq : new ArrayList<>(active)) {
+            finish(seq, FinishReason.CANCELLED);
+        }
+    }
+
+    /** Samples the next token of a sequence from input {@code batchIndex} of the last decode. */
+    private void advance(Sequence seq, int batchIndex) {
+        GenerationRequest request = seq.job.request;
+        if (closed.getAsBoolean() || seq.job.listener.isCancelled()) {
+            finish(seq, FinishReason.CANCELLED);
+            return;
+        }
+        if (seq.needMixture) {
+            model.readLogits(batchIndex, logits); // raw logits, before the sampler's temperature and truncation
+        }
+        int token = seq.sampler.sample(batchIndex);
+        if (model.isEndOfGeneration(token)) {
+            finish(seq, FinishReason.STOP);
+            return;
+        }
+        seq.generated[seq.count++] = token;
+        byte[] bytes = model.tokenBytes(token);
+        seq.emit(seq.stops.append(seq.utf8.append(bytes)));
+
+        MoiOptions moi = request.moi();
+        Mixture mixture = seq.needMixture ? MoiMixer.mix(logits, model.vocabSize(), token, moi) : null;
+        if (request.trace()) {
+            MoiStep step = new MoiStep(seq.count - 1, token, new String(bytes, StandardCharsets.UTF_8),
+                    moi.mode(), moi.beta(), mixture);
+            seq.trace.add(step);
+            seq.job.listener.onStep(step);
+        }
+        if (seq.stops.stopped()) {
+            finish(seq, FinishReason.STOP);
+        } else if (seq.count >= request.maxTokens() || seq.pos >= model.contextSize()) {
+            finish(seq, FinishReason.LENGTH);
+        } else {
+            seq.pendingToken = token;
+            seq.pendingEmbedding = seq.feedTokens ? null : seq.mix(model, mixture);
+        }
+    }
+
+    private void finish(Sequence seq, FinishReason reason) {
+        if (!seq.stops.stopped()) {
+            seq.emit(seq.stops.append(seq.utf8.flush()));
+            seq.emit(seq.stops.flush());
+        }
+        release(seq);
+        seq.job.complete(new GenerationResult(seq.text.toString(), Arrays.copyOf(seq.generated, seq.count),
+                seq.promptLength, reason, List.copyOf(seq.trace)));
+    }
+
+    private void fail(Sequence seq, RuntimeException error) {
+        seq.slot.forget(model);
+        release(seq);
+        seq.job.fail(error);
+    }
+
+    /** Frees the sequence's generated positions at once; its prompt stays cached for the next request. */
+    private void release(Sequence seq) {
+        seq.sampler.close();
+        if (seq.slot.cachedCount > 0) {
+            model.trimCache(seq.slot.id, seq.slot.cachedCount);
+        }
+        seq.slot.busy = false;
+        active.remove(seq);
+        activeCount = active.size();
+    }
+
+    private int[] tokenize(String prompt) {
+        if (prompt.isEmpty()) {
+            throw new IllegalArgumentException("prompt must not be empty");
+        }
+        int[] tokens = model.tokenize(prompt, true, true);
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("prompt has no tokens");
+        }
+        MoiEngine.checkPromptFits(tokens.length, model.contextSize());
+        return tokens;
+    }
+
+    /** The free sequence whose cached prompt shares the longest prefix with this one; on a tie, the least recently used. */
+    private Slot pickSlot(int[] prompt) {
+        Slot best = null;
+        int bestCommon = -1;
+        for (Slot slot : slots) {
+            if (!slot.busy) {
+                int common = slot.commonPrefix(prompt);
+                if (common > bestCommon || (common == bestCommon && slot.lastUsed < best.lastUsed)) {
+                    best = slot;
+                    bestCommon = common;
+                }
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("no free sequence"); // the engine admits only what fits
+        }
+        best.lastUsed = ++useCounter;
+        return best;
+    }
+
+    /** Decodes the prompt in aligned blocks, reusing whole cached blocks; returns the batch index of its logits. */
+    private int prefill(Slot slot, int[] prompt) {
+        int block = Math.min(PREFILL_BLOCK, model.batchSize());
+        int reuse = Math.min(slot.commonPrefix(prompt), prompt.length - 1) / block * block; // last token: logits
+        slot.cachedCount = 0; // invalid until the prefill succeeds
+        model.trimCache(slot.id, reuse);
+        int last = 0;
+        for (int from = reuse; from < prompt.length; from += block) {
+            int count = Math.min(block, prompt.length - from);
+            model.decodeTokens(prompt, from, count, from, slot.id);
+            last = count - 1;
+        }
+        slot.cachedTokens = prompt;
+        slot.cachedCount = prompt.length;
+        lastReusedTokens = reuse;
+        return last;
+    }
+
+    /** One KV-cache sequence and the prompt cached in it. */
+    private static final class Slot {
+        final int id;
+        boolean busy;
+        long lastUsed;
+        int[] cachedTokens = new int[0];
+        int cachedCount;
+
+        Slot(int id) {
+            this.id = id;
+        }
+
+        int commonPrefix(int[] prompt) {
+            int limit = Math.min(cachedCount, prompt.length);
+            int n = 0;
+            while (n < limit && cachedTokens[n] == prompt[n]) {
+                n++;
+            }
+            return n;
+        }
+
+        void forget(NativeModel model) {
+            cachedCount = 0;
+            if (!model.isClosed()) {
+                model.trimCache(id, 0);
+            }
+        }
+    }
+
+    /** The state of one generation. */
+    private static final class Sequence {
+        final MoiEngine.Job job;
+        final Slot slot;
+        final NativeSampler sampler;
+        final int promptLength;
+        final boolean feedTokens;
+        final boolean needMixture;
+        final Utf8Accumulator utf8 = new Utf8Accumulator();
+        final StopStringMatcher stops;
+        final StringBuilder text = new StringBuilder();
+        final List<MoiStep> trace = new ArrayList<>();
+        final int[] generated;
+        final float[] input;
+        int count;
+        int pos;
+        int pendingToken;
+        float[] pendingEmbedding;
+
+        Sequence(MoiEngine.Job job, Slot slot, NativeSampler sampler, int promptLength, int embeddingSize, int contextSize) {
+            this.job = job;
+            this.slot = slot;
+            this.sampler = sampler;
+            this.promptLength = promptLength;
+            this.pos = promptLength;
+            GenerationRequest request = job.request;
+            this.feedTokens = request.moi().mode() == MoiMode.OFF && !job.embeddingPathWhenOff;
+            this.needMixture = !feedTokens || request.trace();
+            this.stops = new StopStringMatcher(request.stopStrings());
+            this.generated = new int[Math.min(request.maxTokens(), contextSize)];
+            this.input = new float[embeddingSize];
+        }
+
+        void emit(String piece) {
+            if (!piece.isEmpty()) {
+                text.append(piece);
+                job.listener.onText(piece);
+            }
+        }
+
+        /** h = sum_i w_i e_i over the mixture's support, into this sequence's input buffer. */
+        float[] mix(NativeModel model, Mixture mixture) {
+            Arrays.fill(input, 0f);
+            int[] support = mixture.support();
+            double[] weights = mixture.weights();
+            for (int i = 0; i < support.length; i++) {
+                if (weights[i] != 0) {
+                    model.addEmbedding(support[i], weights[i], input);
+                }
+            }
+            return input;
+        }
+
+        /** A token's embedding row, for an OFF sequence in a step that feeds embeddings. */
+        float[] rowOf(NativeModel model, int token) {
+            Arrays.fill(input, 0f);
+            model.addEmbedding(token, 1.0, input);
+            return input;
+        }
+    }
+}
