@@ -153,8 +153,10 @@ final class GgufValidator {
 
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             long[] relative = new long[(int) nTensors];
+            long[] infoAt = new long[(int) nTensors];
             for (int i = 0; i < nTensors; i++) {
                 long at = pos;
+                infoAt[i] = at;
                 String name = string("the name of tensor " + i);
                 if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length >= MAX_NAME) {
                     throw bad(at, "tensor " + i + " has a name of " + name.length() + " bytes (1.." + (MAX_NAME - 1) + ")");
@@ -207,7 +209,7 @@ final class GgufValidator {
             int i = 0;
             for (Tensor t : tensors.values()) {
                 if (relative[i] != expected) {
-                    throw bad(dataOffset, "tensor '" + t.name() + "' has offset " + relative[i] + " but the tensors before it end at "
+                    throw bad(infoAt[i], "tensor '" + t.name() + "' has offset " + relative[i] + " but the tensors before it end at "
                             + expected + " (tensors must be stored in order, each aligned to " + alignment + " bytes)");
                 }
                 long end = dataOffset + relative[i] + t.bytes();

@@ -37,8 +37,15 @@ public final class GgufWriter {
      * @param dataOffset        start of the tensor data section (end of the metadata region, padding included)
      * @param lengthFields      offsets of every u64 count or length (header counts, string lengths, array lengths)
      * @param valueRanges       key -> [start, end) of its whole key/value entry
+     * @param tensorInfos       tensor name -> offset of its tensor info (the length of its name)
      */
-    public record Layout(long dataOffset, List<Long> lengthFields, Map<String, long[]> valueRanges) {
+    public record Layout(long dataOffset, List<Long> lengthFields, Map<String, long[]> valueRanges,
+                         Map<String, Long> tensorInfos) {
+
+        /** Offset of the value of a scalar key (after its name and type). */
+        public long valueOffset(String key) {
+            return valueRanges.get(key)[0] + 8 + key.getBytes(StandardCharsets.UTF_8).length + 4;
+        }
     }
 
     private final List<Kv> kvs = new ArrayList<>();
@@ -125,7 +132,9 @@ public final class GgufWriter {
             ranges.put(kv.key(), new long[]{start, out.size()});
         }
         long offset = 0;
+        Map<String, Long> infos = new LinkedHashMap<>();
         for (Tensor t : tensors) {
+            infos.put(t.name(), (long) out.size());
             out.str(t.name(), lengthFields);
             out.u32(t.ne().length);
             for (long n : t.ne()) {
@@ -141,7 +150,7 @@ public final class GgufWriter {
             out.write(t.data(), 0, t.data().length);
             out.padTo(ALIGNMENT);
         }
-        layout = new Layout(dataOffset, List.copyOf(lengthFields), ranges);
+        layout = new Layout(dataOffset, List.copyOf(lengthFields), ranges, infos);
         return out.toByteArray();
     }
 
