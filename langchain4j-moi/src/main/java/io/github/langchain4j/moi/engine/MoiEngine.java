@@ -34,6 +34,7 @@ public final class MoiEngine implements AutoCloseable {
     private final float[] logits;
     private final float[] input;
     private volatile boolean closed;
+    private boolean generating; // guarded by lock
 
     private MoiEngine(NativeModel model) {
         this.model = model;
@@ -65,10 +66,21 @@ public final class MoiEngine implements AutoCloseable {
         GenerationListener events = listener == null ? GenerationListener.NONE : listener;
         synchronized (lock) {
             ensureOpen();
-            int[] prompt = tokenizePrompt(request.prompt());
-            prefill(prompt);
-            try (NativeSampler sampler = model.newSampler(request.sampling(), request.grammar())) {
-                return decodeLoop(request, events, sampler, prompt.length, embeddingPathWhenOff);
+            if (generating) {
+                throw new IllegalStateException("a generation is already running on this thread (called from a listener?)");
+            }
+            generating = true;
+            try {
+                int[] prompt = tokenizePrompt(request.prompt());
+                prefill(prompt);
+                try (NativeSampler sampler = model.newSampler(request.sampling(), request.grammar())) {
+                    return decodeLoop(request, events, sampler, prompt.length, embeddingPathWhenOff);
+                }
+            } finally {
+                generating = false;
+                if (closed) {
+                    model.close(); // close() was called from a listener: free now that the loop is done
+                }
             }
         }
     }
@@ -223,12 +235,15 @@ public final class MoiEngine implements AutoCloseable {
         return closed;
     }
 
-    /** Frees native memory; a generation in progress stops first (finish reason CANCELLED). */
+    /**
+     * Frees native memory; a generation in progress stops first (finish reason CANCELLED). Called from a
+     * listener, on the generating thread, the memory is freed when that generation returns.
+     */
     @Override
     public void close() {
         closed = true;
         synchronized (lock) {
-            if (!model.isClosed()) {
+            if (!generating) {
                 model.close();
             }
         }

@@ -95,7 +95,8 @@ public final class NativeModel implements AutoCloseable {
                     + file.architecture() + "'); the llama.cpp log above says why");
         }
         int trainCtx = lib.llama_model_n_ctx_train(model);
-        int nCtx = config.contextSize() > 0 ? config.contextSize() : Math.min(trainCtx, EngineConfig.DEFAULT_CONTEXT_SIZE);
+        int nCtx = config.contextSize() > 0 ? config.contextSize()
+                : trainCtx > 0 ? Math.min(trainCtx, EngineConfig.DEFAULT_CONTEXT_SIZE) : EngineConfig.DEFAULT_CONTEXT_SIZE;
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
 
         LlamaCpp.ContextParams.ByValue cp = lib.llama_context_default_params();
@@ -146,12 +147,14 @@ public final class NativeModel implements AutoCloseable {
     }
 
     public boolean isEndOfGeneration(int token) {
+        ensureOpen();
         checkToken(token);
         return lib.llama_vocab_is_eog(vocab, token);
     }
 
     /** Tokenizes UTF-8 text; addSpecial adds BOS where the model wants it, parseSpecial reads special tokens. */
     public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
+        ensureOpen();
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int[] tokens = new int[bytes.length + 2];
         int n = lib.llama_tokenize(vocab, bytes, bytes.length, tokens, tokens.length, addSpecial, parseSpecial);
@@ -167,6 +170,7 @@ public final class NativeModel implements AutoCloseable {
 
     /** The UTF-8 bytes of one token (possibly part of a character); special tokens render as empty. */
     public byte[] tokenBytes(int token) {
+        ensureOpen();
         checkToken(token);
         byte[] buf = new byte[64];
         int n = lib.llama_token_to_piece(vocab, token, buf, buf.length, 0, false);
@@ -179,6 +183,7 @@ public final class NativeModel implements AutoCloseable {
 
     /** Formats messages with the model's chat template (llama.cpp's built-in template detection). */
     public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+        ensureOpen();
         if (chatTemplate == null) {
             throw new MoiException("model " + file.name() + " has no chat template (a base model?); "
                     + "pass a raw prompt instead");
@@ -213,8 +218,13 @@ public final class NativeModel implements AutoCloseable {
      * The caller splits input longer than {@link #batchSize()}.
      */
     public void decodeTokens(int[] tokens, int from, int count, int pos0) {
+        ensureOpen();
         if (count < 1 || count > nBatch) {
             throw new IllegalArgumentException("a batch holds 1.." + nBatch + " tokens, not " + count);
+        }
+        if (from < 0 || from + count > tokens.length) {
+            throw new IllegalArgumentException("tokens " + from + ".." + (from + count - 1) + " are outside the array of "
+                    + tokens.length);
         }
         checkPositions(pos0, count);
         for (int i = 0; i < count; i++) {
@@ -231,6 +241,7 @@ public final class NativeModel implements AutoCloseable {
 
     /** Decodes one input embedding (length {@link #embeddingSize()}) at position {@code pos}, with logits. */
     public void decodeEmbedding(float[] embedding, int pos) {
+        ensureOpen();
         if (embedding.length != nEmbd) {
             throw new IllegalArgumentException("an input embedding has " + nEmbd + " values, not " + embedding.length);
         }
@@ -260,6 +271,7 @@ public final class NativeModel implements AutoCloseable {
 
     /** Copies the logits of the last decoded position into {@code out} (length >= vocabSize). */
     public void readLogits(float[] out) {
+        ensureOpen();
         Pointer logits = lib.llama_get_logits_ith(ctx, -1);
         if (logits == null) {
             throw new MoiException("no logits: nothing was decoded with logits requested");
@@ -269,27 +281,32 @@ public final class NativeModel implements AutoCloseable {
 
     /** Forgets every cached position. */
     public void clearCache() {
+        ensureOpen();
         lib.llama_kv_self_clear(ctx);
     }
 
     /** Forgets cached positions from {@code pos} on (sequence 0). */
     public void trimCache(int pos) {
+        ensureOpen();
         lib.llama_kv_self_seq_rm(ctx, 0, pos, -1);
     }
 
     /** The scaled input embedding row of a token, as fed through {@code batch.embd}. */
     public float[] embeddingRow(int token) {
+        ensureOpen();
         return embeddings.row(token);
     }
 
     /** Adds {@code weight * e(token)} (scaled for the embedding path) to {@code acc}. */
     public void addEmbedding(int token, double weight, float[] acc) {
+        ensureOpen();
         embeddings.addScaledRow(token, weight, acc);
     }
 
     /** A sampler for this model; the caller closes it. */
     public NativeSampler newSampler(io.github.langchain4j.moi.engine.SamplingOptions options, String grammar) {
-        return new NativeSampler(lib, vocab, ctx, options, grammar);
+        ensureOpen();
+        return new NativeSampler(lib, vocab, ctx, options, grammar, this);
     }
 
     /** True once {@link #close()} ran. */
@@ -297,10 +314,18 @@ public final class NativeModel implements AutoCloseable {
         return closed;
     }
 
+    /** Frees the native model and context; later calls throw {@link IllegalStateException}. Idempotent. */
     @Override
     public void close() {
         closed = true;
         cleanable.clean();
+    }
+
+    /** Native memory is gone after close: every call that would touch it fails in Java instead. */
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the model " + file.name() + " is closed");
+        }
     }
 
     private void checkToken(int token) {

@@ -36,7 +36,7 @@ class SyntheticModelTest {
     }
 
     static EngineConfig config(Path path) {
-        return EngineConfig.of(path).withContextSize(256).withThreads(2);
+        return EngineConfig.of(path).withContextSize(256).withThreads(1);
     }
 
     @Test
