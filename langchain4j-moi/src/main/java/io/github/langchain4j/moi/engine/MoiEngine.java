@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi.engine;
 
 import io.github.langchain4j.moi.ContextOverflowException;
+import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import io.github.langchain4j.moi.llamacpp.NativeSampler;
@@ -115,7 +116,7 @@ public final class MoiEngine implements AutoCloseable {
             byte[] bytes = model.tokenBytes(token);
             emit(stops.append(utf8.append(bytes)), text, events);
 
-            Mixture mixture = needMixture ? MoiMixer.mix(logits, model.vocabSize(), token, moi) : null;
+            Mixture mixture = needMixture ? mixture(token, moi, count) : null;
             if (request.trace()) {
                 MoiStep step = new MoiStep(count - 1, token, new String(bytes, StandardCharsets.UTF_8),
                         moi.mode(), moi.beta(), mixture);
@@ -143,6 +144,16 @@ public final class MoiEngine implements AutoCloseable {
         }
         return new GenerationResult(text.toString(), Arrays.copyOf(generated, count), promptLength, reason,
                 request.trace() ? List.copyOf(trace) : List.of());
+    }
+
+    private Mixture mixture(int token, MoiOptions moi, int count) {
+        try {
+            return MoiMixer.mix(logits, model.vocabSize(), token, moi);
+        } catch (IllegalArgumentException e) {
+            // sizes and the token come from the model itself: what remains is logits that are all NaN or -inf
+            throw new MoiException("model " + model.name() + " gave no usable next-token distribution after "
+                    + count + " tokens (damaged weights?): " + e.getMessage(), e);
+        }
     }
 
     /** h = sum_i w_i e_i over the mixture's support. */
