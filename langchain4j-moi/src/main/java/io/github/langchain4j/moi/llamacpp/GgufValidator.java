@@ -113,6 +113,10 @@ final class GgufValidator {
         private final ByteBuffer window = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         private long windowStart;
         private long pos;
+        private final Map<String, Integer> types = new HashMap<>();   // value type by key
+        private final Map<String, Long> offsets = new HashMap<>();    // entry offset by key
+        private String arrayKey;  // the array being read, and the element, for messages
+        private long element;
 
         Parser(Path path, FileChannel channel) throws IOException {
             this.path = path;
@@ -328,9 +332,6 @@ final class GgufValidator {
             }
         }
 
-        private final Map<String, Integer> types = new HashMap<>();
-        private final Map<String, Long> offsets = new HashMap<>();
-
         /** Where the entry of a key starts. */
         private long at(String key) {
             return offsets.getOrDefault(key, 0L);
@@ -358,16 +359,19 @@ final class GgufValidator {
             boolean keepInts = key.equals("tokenizer.ggml.token_type") && elementType == I32;
             String[] strings = keepStrings && elementType == STRING ? new String[(int) length] : null;
             int[] ints = keepInts ? new int[(int) length] : null;
+            arrayKey = key;
+            if (elementType != STRING && ints == null) {
+                skipBytes(length * VALUE_SIZE[elementType]); // count() checked that they fit in the file
+                return new Array(elementType, length, null, null);
+            }
             for (int i = 0; i < length; i++) {
-                if (elementType == STRING) {
-                    String s = string("element " + i + " of '" + key + "'");
-                    if (strings != null) {
-                        strings[i] = s;
-                    }
-                } else if (ints != null) {
-                    ints[i] = i32("element " + i + " of '" + key + "'");
+                element = i;
+                if (strings != null) {
+                    strings[i] = string(null);
+                } else if (elementType == STRING) {
+                    skipString(null);
                 } else {
-                    skip(VALUE_SIZE[elementType], "element " + i + " of '" + key + "'");
+                    ints[i] = i32(null);
                 }
             }
             return new Array(elementType, length, strings, ints);
@@ -400,13 +404,8 @@ final class GgufValidator {
         }
 
         private String string(String what) throws IOException {
-            long at = pos;
-            long length = i64("the length of " + what);
-            if (length < 0 || length > size - pos || length > Integer.MAX_VALUE - 8) {
-                throw bad(at, "the length of " + what + " is " + Long.toUnsignedString(length)
-                        + ", more than the " + (size - pos) + " bytes left in the file");
-            }
-            byte[] bytes = new byte[(int) length];
+            int length = stringLength(what);
+            byte[] bytes = new byte[length];
             int done = 0;
             while (done < length) {
                 fill(1, what);
@@ -416,6 +415,30 @@ final class GgufValidator {
                 pos += n;
             }
             return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        private void skipBytes(long n) {
+            if (window.remaining() >= n) {
+                window.position(window.position() + (int) n);
+            } else {
+                window.limit(0); // the next read refills the window at the new position
+            }
+            pos += n;
+        }
+
+        /** Skips a string: the elements of arrays whose strings nothing needs (merges, for one). */
+        private void skipString(String what) throws IOException {
+            skipBytes(stringLength(what));
+        }
+
+        private int stringLength(String what) throws IOException {
+            long at = pos;
+            long length = i64(what);
+            if (length < 0 || length > size - pos || length > Integer.MAX_VALUE - 8) {
+                throw bad(at, "the length of " + describe(what) + " is " + Long.toUnsignedString(length)
+                        + ", more than the " + (size - pos) + " bytes left in the file");
+            }
+            return (int) length;
         }
 
         private int u8(String what) throws IOException {
@@ -436,16 +459,10 @@ final class GgufValidator {
             return window.getLong();
         }
 
-        private void skip(int n, String what) throws IOException {
-            fill(n, what);
-            window.position(window.position() + n);
-            pos += n;
-        }
-
         /** Makes n bytes at pos available in the window, or reports that the file ends first. */
         private void fill(int n, String what) throws IOException {
             if (pos + n > size) {
-                throw bad(pos, "the file ends inside " + what + " (truncated at byte " + size + ")");
+                throw bad(pos, "the file ends inside " + describe(what) + " (truncated at byte " + size + ")");
             }
             if (window.remaining() >= n) {
                 return;
@@ -454,7 +471,7 @@ final class GgufValidator {
             windowStart = pos;
             while (window.position() < n) {
                 if (channel.read(window, windowStart + window.position()) < 0) {
-                    throw bad(pos, "the file ends inside " + what);
+                    throw bad(pos, "the file ends inside " + describe(what));
                 }
             }
             window.flip();
@@ -466,6 +483,11 @@ final class GgufValidator {
             } catch (ArithmeticException e) {
                 throw bad(at, "tensor '" + name + "' is too large (its size overflows 64 bits)");
             }
+        }
+
+        /** What was being read: {@code what}, or for null the current array element (described only on error). */
+        private String describe(String what) {
+            return what != null ? what : "element " + element + " of '" + arrayKey + "'";
         }
 
         private ModelFileException bad(long at, String problem) {
