@@ -155,52 +155,15 @@ final class GgufValidator {
             long alignment = alignment(values);
             checkVocabulary(values);
 
+            // tensor infos: offsets relative to the data section for now
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            long[] relative = new long[(int) nTensors];
             long[] infoAt = new long[(int) nTensors];
             for (int i = 0; i < nTensors; i++) {
-                long at = pos;
-                infoAt[i] = at;
-                String name = string("the name of tensor " + i);
-                if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length >= MAX_NAME) {
-                    throw bad(at, "tensor " + i + " has a name of " + name.length() + " bytes (1.." + (MAX_NAME - 1) + ")");
+                infoAt[i] = pos;
+                Tensor t = tensorInfo(i, alignment);
+                if (tensors.put(t.name(), t) != null) {
+                    throw bad(infoAt[i], "duplicate tensor name '" + t.name() + "'");
                 }
-                if (tensors.containsKey(name)) {
-                    throw bad(at, "duplicate tensor name '" + name + "'");
-                }
-                long dimsAt = pos;
-                int nDims = i32("the dimension count of " + name);
-                if (nDims < 1 || nDims > MAX_DIMS) {
-                    throw bad(dimsAt, "tensor '" + name + "' has " + Integer.toUnsignedString(nDims) + " dimensions (1.." + MAX_DIMS + ")");
-                }
-                long[] ne = new long[nDims];
-                long elements = 1;
-                for (int d = 0; d < nDims; d++) {
-                    long neAt = pos;
-                    ne[d] = i64("dimension " + d + " of " + name);
-                    if (ne[d] <= 0) {
-                        throw bad(neAt, "tensor '" + name + "' has dimension " + d + " of " + ne[d]);
-                    }
-                    elements = multiply(elements, ne[d], neAt, name);
-                }
-                long typeAt = pos;
-                int type = i32("the type of " + name);
-                int[] traits = ggmlType(type);
-                if (traits == null) {
-                    throw bad(typeAt, "tensor '" + name + "' has unknown ggml type " + type);
-                }
-                if (ne[0] % traits[1] != 0) {
-                    throw bad(typeAt, "tensor '" + name + "' has a first dimension of " + ne[0]
-                            + ", not a multiple of the block size " + traits[1] + " of ggml type " + type);
-                }
-                long bytes = multiply(elements / traits[1], traits[2], typeAt, name);
-                long offsetAt = pos;
-                relative[i] = i64("the offset of " + name);
-                if (relative[i] < 0 || relative[i] % alignment != 0) {
-                    throw bad(offsetAt, "tensor '" + name + "' has offset " + Long.toUnsignedString(relative[i])
-                            + ", not a multiple of the alignment " + alignment);
-                }
-                tensors.put(name, new Tensor(name, type, ne, relative[i], bytes));
             }
             long dataOffset = (pos + alignment - 1) / alignment * alignment;
             if (dataOffset > size) {
@@ -212,22 +175,64 @@ final class GgufValidator {
             long expected = 0;
             int i = 0;
             for (Tensor t : tensors.values()) {
-                if (relative[i] != expected) {
-                    throw bad(infoAt[i], "tensor '" + t.name() + "' has offset " + relative[i] + " but the tensors before it end at "
+                if (t.offset() != expected) {
+                    throw bad(infoAt[i], "tensor '" + t.name() + "' has offset " + t.offset() + " but the tensors before it end at "
                             + expected + " (tensors must be stored in order, each aligned to " + alignment + " bytes)");
                 }
-                long end = dataOffset + relative[i] + t.bytes();
+                long end = dataOffset + t.offset() + t.bytes();
                 if (end > size || end < 0) {
-                    throw bad(dataOffset + relative[i], "the file is truncated: tensor '" + t.name() + "' ends at byte "
+                    throw bad(dataOffset + t.offset(), "the file is truncated: tensor '" + t.name() + "' ends at byte "
                             + end + " but the file has " + size + " bytes");
                 }
-                placed.put(t.name(), new Tensor(t.name(), t.type(), t.ne(), dataOffset + relative[i], t.bytes()));
-                expected = relative[i] + (t.bytes() + alignment - 1) / alignment * alignment;
+                placed.put(t.name(), new Tensor(t.name(), t.type(), t.ne(), dataOffset + t.offset(), t.bytes()));
+                expected = t.offset() + (t.bytes() + alignment - 1) / alignment * alignment;
                 i++;
             }
             Result result = new Result(size, version, alignment, dataOffset, values, placed);
             checkModel(result);
             return result;
+        }
+
+        /** One tensor info: name, dimensions, type and offset (relative to the data section). */
+        private Tensor tensorInfo(int i, long alignment) throws IOException {
+            long at = pos;
+            String name = string("the name of tensor " + i);
+            if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length >= MAX_NAME) {
+                throw bad(at, "tensor " + i + " has a name of " + name.length() + " bytes (1.." + (MAX_NAME - 1) + ")");
+            }
+            long dimsAt = pos;
+            int nDims = i32("the dimension count of " + name);
+            if (nDims < 1 || nDims > MAX_DIMS) {
+                throw bad(dimsAt, "tensor '" + name + "' has " + Integer.toUnsignedString(nDims) + " dimensions (1.." + MAX_DIMS + ")");
+            }
+            long[] ne = new long[nDims];
+            long elements = 1;
+            for (int d = 0; d < nDims; d++) {
+                long neAt = pos;
+                ne[d] = i64("dimension " + d + " of " + name);
+                if (ne[d] <= 0) {
+                    throw bad(neAt, "tensor '" + name + "' has dimension " + d + " of " + ne[d]);
+                }
+                elements = multiply(elements, ne[d], neAt, name);
+            }
+            long typeAt = pos;
+            int type = i32("the type of " + name);
+            int[] traits = ggmlType(type);
+            if (traits == null) {
+                throw bad(typeAt, "tensor '" + name + "' has unknown ggml type " + type);
+            }
+            if (ne[0] % traits[1] != 0) {
+                throw bad(typeAt, "tensor '" + name + "' has a first dimension of " + ne[0]
+                        + ", not a multiple of the block size " + traits[1] + " of ggml type " + type);
+            }
+            long bytes = multiply(elements / traits[1], traits[2], typeAt, name);
+            long offsetAt = pos;
+            long offset = i64("the offset of " + name);
+            if (offset < 0 || offset % alignment != 0) {
+                throw bad(offsetAt, "tensor '" + name + "' has offset " + Long.toUnsignedString(offset)
+                        + ", not a multiple of the alignment " + alignment);
+            }
+            return new Tensor(name, type, ne, offset, bytes);
         }
 
         /** general.alignment: ggml reads it with gguf_get_val_u32, which aborts on any other type. */
