@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.engine;
 
+import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import io.github.langchain4j.moi.llamacpp.NativeSampler;
@@ -162,7 +163,7 @@ final class DecodeLoop {
         seq.emit(seq.stops.append(seq.utf8.append(bytes)));
 
         MoiOptions moi = request.moi();
-        Mixture mixture = seq.needMixture ? MoiMixer.mix(logits, model.vocabSize(), token, moi) : null;
+        Mixture mixture = seq.needMixture ? mix(token, moi, seq.count) : null;
         if (request.trace()) {
             MoiStep step = new MoiStep(seq.count - 1, token, new String(bytes, StandardCharsets.UTF_8),
                     moi.mode(), moi.beta(), mixture);
@@ -176,6 +177,16 @@ final class DecodeLoop {
         } else {
             seq.pendingToken = token;
             seq.pendingEmbedding = seq.feedTokens ? null : seq.mix(model, mixture);
+        }
+    }
+
+    private Mixture mix(int token, MoiOptions moi, int count) {
+        try {
+            return MoiMixer.mix(logits, model.vocabSize(), token, moi);
+        } catch (IllegalArgumentException e) {
+            // sizes and the token come from the model itself: what remains is logits that are all NaN or -inf
+            throw new MoiException("model " + model.name() + " gave no usable next-token distribution after "
+                    + count + " tokens (damaged weights?): " + e.getMessage(), e);
         }
     }
 

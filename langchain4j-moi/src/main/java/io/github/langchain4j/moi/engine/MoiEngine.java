@@ -84,8 +84,8 @@ public final class MoiEngine implements AutoCloseable {
         synchronized (lock) {
             ensureOpen();
             if (Thread.currentThread() == decodingThread) {
-                throw new IllegalStateException("generate() was called from a listener of another generation; "
-                        + "listeners run on the decoding thread and must not wait for it");
+                throw new IllegalStateException("a generation is already running on this thread: generate() was called "
+                        + "from a listener, which runs on the decoding thread and must not wait for it");
             }
             if (queue.size() >= QUEUE_CAPACITY) {
                 throw new MoiException("the request queue is full (" + QUEUE_CAPACITY + " waiting for one of "

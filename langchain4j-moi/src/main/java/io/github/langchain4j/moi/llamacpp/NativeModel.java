@@ -97,7 +97,8 @@ public final class NativeModel implements AutoCloseable {
                     + file.architecture() + "'); the llama.cpp log above says why");
         }
         int trainCtx = lib.llama_model_n_ctx_train(model);
-        int nCtx = config.contextSize() > 0 ? config.contextSize() : Math.min(trainCtx, EngineConfig.DEFAULT_CONTEXT_SIZE);
+        int nCtx = config.contextSize() > 0 ? config.contextSize()
+                : trainCtx > 0 ? Math.min(trainCtx, EngineConfig.DEFAULT_CONTEXT_SIZE) : EngineConfig.DEFAULT_CONTEXT_SIZE;
         int nSequences = config.maxSequences();
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
 
@@ -156,12 +157,14 @@ public final class NativeModel implements AutoCloseable {
     }
 
     public boolean isEndOfGeneration(int token) {
+        ensureOpen();
         checkToken(token);
         return lib.llama_vocab_is_eog(vocab, token);
     }
 
     /** Tokenizes UTF-8 text; addSpecial adds BOS where the model wants it, parseSpecial reads special tokens. */
     public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
+        ensureOpen();
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int[] tokens = new int[bytes.length + 2];
         int n = lib.llama_tokenize(vocab, bytes, bytes.length, tokens, tokens.length, addSpecial, parseSpecial);
@@ -177,6 +180,7 @@ public final class NativeModel implements AutoCloseable {
 
     /** The UTF-8 bytes of one token (possibly part of a character); special tokens render as empty. */
     public byte[] tokenBytes(int token) {
+        ensureOpen();
         checkToken(token);
         byte[] buf = new byte[64];
         int n = lib.llama_token_to_piece(vocab, token, buf, buf.length, 0, false);
@@ -189,6 +193,7 @@ public final class NativeModel implements AutoCloseable {
 
     /** Formats messages with the model's chat template (llama.cpp's built-in template detection). */
     public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+        ensureOpen();
         if (chatTemplate == null) {
             throw new MoiException("model " + file.name() + " has no chat template (a base model?); "
                     + "pass a raw prompt instead");
@@ -228,8 +233,13 @@ public final class NativeModel implements AutoCloseable {
      * (batch index {@code count - 1}). The caller splits input longer than {@link #batchSize()}.
      */
     public void decodeTokens(int[] tokens, int from, int count, int pos0, int seq) {
+        ensureOpen();
         if (count < 1 || count > nBatch) {
             throw new IllegalArgumentException("a batch holds 1.." + nBatch + " tokens, not " + count);
+        }
+        if (from < 0 || from + count > tokens.length) {
+            throw new IllegalArgumentException("tokens " + from + ".." + (from + count - 1) + " are outside the array of "
+                    + tokens.length);
         }
         checkSequence(seq);
         checkPositions(pos0, count);
@@ -257,6 +267,7 @@ public final class NativeModel implements AutoCloseable {
      * logits are computed for every input (read them with batch index {@code i}).
      */
     public void decodeStep(int n, int[] seqs, int[] positions, int[] tokens, float[][] embeddings) {
+        ensureOpen();
         if (n < 1 || n > nBatch) {
             throw new IllegalArgumentException("a batch holds 1.." + nBatch + " inputs, not " + n);
         }
@@ -306,6 +317,7 @@ public final class NativeModel implements AutoCloseable {
 
     /** Copies the logits of input {@code batchIndex} of the last decode (-1: the last input) into {@code out}. */
     public void readLogits(int batchIndex, float[] out) {
+        ensureOpen();
         Pointer logits = lib.llama_get_logits_ith(ctx, batchIndex);
         if (logits == null) {
             throw new MoiException("no logits: nothing was decoded with logits requested");
@@ -315,6 +327,7 @@ public final class NativeModel implements AutoCloseable {
 
     /** Forgets every cached position. */
     public void clearCache() {
+        ensureOpen();
         lib.llama_kv_self_clear(ctx);
     }
 
@@ -325,23 +338,27 @@ public final class NativeModel implements AutoCloseable {
 
     /** Forgets the cached positions of a sequence from {@code pos} on (0: all of them). */
     public void trimCache(int seq, int pos) {
+        ensureOpen();
         checkSequence(seq);
         lib.llama_kv_self_seq_rm(ctx, seq, pos, -1);
     }
 
     /** The scaled input embedding row of a token, as fed through {@code batch.embd}. */
     public float[] embeddingRow(int token) {
+        ensureOpen();
         return embeddings.row(token);
     }
 
     /** Adds {@code weight * e(token)} (scaled for the embedding path) to {@code acc}. */
     public void addEmbedding(int token, double weight, float[] acc) {
+        ensureOpen();
         embeddings.addScaledRow(token, weight, acc);
     }
 
     /** A sampler for this model; the caller closes it. */
     public NativeSampler newSampler(io.github.langchain4j.moi.engine.SamplingOptions options, String grammar) {
-        return new NativeSampler(lib, vocab, ctx, options, grammar);
+        ensureOpen();
+        return new NativeSampler(lib, vocab, ctx, options, grammar, this);
     }
 
     /** True once {@link #close()} ran. */
@@ -349,10 +366,18 @@ public final class NativeModel implements AutoCloseable {
         return closed;
     }
 
+    /** Frees the native model and context; later calls throw {@link IllegalStateException}. Idempotent. */
     @Override
     public void close() {
         closed = true;
         cleanable.clean();
+    }
+
+    /** Native memory is gone after close: every call that would touch it fails in Java instead. */
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the model " + file.name() + " is closed");
+        }
     }
 
     private void checkToken(int token) {

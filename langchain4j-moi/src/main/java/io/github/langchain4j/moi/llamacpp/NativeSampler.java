@@ -13,11 +13,13 @@ public final class NativeSampler implements AutoCloseable {
 
     private final LlamaCpp lib;
     private final Pointer ctx;
+    private final NativeModel model;
     private Pointer chain;
 
-    NativeSampler(LlamaCpp lib, Pointer vocab, Pointer ctx, SamplingOptions options, String grammar) {
+    NativeSampler(LlamaCpp lib, Pointer vocab, Pointer ctx, SamplingOptions options, String grammar, NativeModel model) {
         this.lib = lib;
         this.ctx = ctx;
+        this.model = model;
         LlamaCpp.SamplerChainParams.ByValue params = lib.llama_sampler_chain_default_params();
         this.chain = lib.llama_sampler_chain_init(params);
         if (grammar != null) {
@@ -65,6 +67,7 @@ public final class NativeSampler implements AutoCloseable {
         if (chain == null) {
             throw new IllegalStateException("sampler is closed");
         }
+        model.ensureOpen(); // the context it samples from must still exist
         return lib.llama_sampler_sample(chain, ctx, batchIndex);
     }
 

@@ -1,0 +1,151 @@
+package io.github.langchain4j.moi.engine;
+
+import io.github.langchain4j.moi.ModelFileException;
+import io.github.langchain4j.moi.MoiException;
+import io.github.langchain4j.moi.llamacpp.GgufFile;
+import io.github.langchain4j.moi.testing.GgufWriter;
+import io.github.langchain4j.moi.testing.TinyModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Mutated copies of the tiny model (fixed seed, bounded count): each is refused with a ModelFileException
+ * (or another MoiException) that says why, or it loads; a share of those that load also generate. None may
+ * crash the JVM (this test completing is the proof) or end in another exception type. Mutations aim at the
+ * metadata region, where ggml's and llama.cpp's parsers abort on bad input.
+ */
+class GgufFuzzTest {
+
+    private static final long SEED = 20261128L;
+    private static final int CASES = 1200;
+    private static final int MAX_FULL_LOADS = 150;
+
+    private record Mutation(String description, byte[] bytes) {
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void mutated_files_load_or_fail_with_a_message(@TempDir Path dir) throws IOException {
+        GgufWriter writer = TinyModel.writer(1, GgufWriter.GGML_F32);
+        byte[] original = writer.toBytes();
+        GgufWriter.Layout layout = writer.layout();
+        Random random = new Random(SEED);
+        Map<String, Integer> outcomes = new TreeMap<>();
+        int fullLoads = 0;
+        for (int i = 0; i < CASES; i++) {
+            Mutation m = mutate(original, layout, random);
+            Path file = Files.write(dir.resolve("case-" + i + ".gguf"), m.bytes());
+            String where = "case " + i + " (" + m.description() + ")";
+            try {
+                GgufFile.read(file);
+            } catch (MoiException e) {
+                assertThat(e.getMessage()).as(where).isNotBlank();
+                count(outcomes, e instanceof ModelFileException ? "refused" : "refused (other MoiException)");
+                Files.delete(file);
+                continue;
+            } catch (RuntimeException e) {
+                fail(where + ": GgufFile.read threw " + e, e);
+            }
+            count(outcomes, "accepted by the checks");
+            if (fullLoads++ < MAX_FULL_LOADS) {
+                count(outcomes, loadAndGenerate(file, where));
+            }
+            Files.delete(file);
+        }
+        System.out.println("GGUF fuzz, " + CASES + " cases, seed " + SEED + ": " + outcomes);
+        assertThat(outcomes.getOrDefault("refused", 0)).isGreaterThan(CASES / 4);
+        assertThat(outcomes.getOrDefault("generated", 0)).isGreaterThan(20);
+
+        // the JVM is alive, and a valid model still loads and generates
+        Path valid = Files.write(dir.resolve("valid.gguf"), original);
+        assertThat(loadAndGenerate(valid, "the original")).isEqualTo("generated");
+    }
+
+    private static String loadAndGenerate(Path file, String where) {
+        MoiEngine engine;
+        try {
+            engine = MoiEngine.load(new EngineConfig(file, 64, 1, 512, 0, true));
+        } catch (MoiException e) {
+            assertThat(e.getMessage()).as(where).isNotBlank();
+            return "refused by llama.cpp";
+        } catch (RuntimeException e) {
+            throw new AssertionError(where + ": load threw " + e, e);
+        }
+        try (engine) {
+            GenerationRequest request = GenerationRequest.of("the quick brown fox", SamplingOptions.DEFAULTS,
+                    MoiOptions.DEFAULTS, 4);
+            engine.generate(request, null);
+            return "generated";
+        } catch (MoiException e) {
+            assertThat(e.getMessage()).as(where).isNotBlank();
+            return "generation failed cleanly";
+        } catch (RuntimeException e) {
+            throw new AssertionError(where + ": generation threw " + e, e);
+        }
+    }
+
+    private static Mutation mutate(byte[] original, GgufWriter.Layout layout, Random random) {
+        byte[] b = original.clone();
+        int metadataEnd = (int) layout.dataOffset();
+        int kind = random.nextInt(100);
+        if (kind < 45) {
+            int n = 1 + random.nextInt(4);
+            StringBuilder where = new StringBuilder("bytes set at");
+            for (int j = 0; j < n; j++) {
+                int at = random.nextInt(metadataEnd);
+                b[at] = (byte) random.nextInt(256);
+                where.append(' ').append(at);
+            }
+            return new Mutation(where.toString(), b);
+        }
+        if (kind < 55) {
+            int at = random.nextInt(metadataEnd);
+            int bit = random.nextInt(8);
+            b[at] ^= (byte) (1 << bit);
+            return new Mutation("bit " + bit + " flipped at " + at, b);
+        }
+        if (kind < 75) {
+            List<Long> fields = layout.lengthFields();
+            int at = (int) (long) fields.get(random.nextInt(fields.size()));
+            long old = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(at);
+            long value = switch (random.nextInt(6)) {
+                case 0 -> Long.MAX_VALUE;
+                case 1 -> -1L;
+                case 2 -> 1L << (32 + random.nextInt(30));
+                case 3 -> original.length + random.nextInt(1000);
+                case 4 -> old + 1 + random.nextInt(8);
+                default -> Math.max(0, old - 1 - random.nextInt(8));
+            };
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(at, value);
+            return new Mutation("length at " + at + " set from " + old + " to " + value, b);
+        }
+        if (kind < 85) {
+            int at = random.nextInt(metadataEnd / 4) * 4;
+            int value = random.nextBoolean() ? random.nextInt(40) : random.nextInt();
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, value);
+            return new Mutation("u32 at " + at + " set to " + value, b);
+        }
+        int cut = random.nextInt(4) == 0 ? metadataEnd + random.nextInt(original.length - metadataEnd) : random.nextInt(metadataEnd);
+        return new Mutation("truncated to " + cut + " bytes", Arrays.copyOf(b, cut));
+    }
+
+    private static void count(Map<String, Integer> outcomes, String outcome) {
+        outcomes.merge(outcome, 1, Integer::sum);
+    }
+}

@@ -1,0 +1,128 @@
+package io.github.langchain4j.moi.engine;
+
+import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.llamacpp.NativeModel;
+import io.github.langchain4j.moi.testing.GgufWriter;
+import io.github.langchain4j.moi.testing.TinyModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The native path without a download: a tiny random llama model written by {@link GgufWriter} loads,
+ * generates in OFF and MOI modes, and its embedding input path gives the same logits as its token path
+ * (the fast counterpart of EmbeddingPathIT).
+ */
+class SyntheticModelTest {
+
+    private static MoiEngine engine;
+
+    @BeforeAll
+    static void load() {
+        engine = MoiEngine.load(config(TinyModel.shared()));
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    static EngineConfig config(Path path) {
+        return EngineConfig.of(path).withContextSize(256).withThreads(1);
+    }
+
+    @Test
+    void loads_with_the_written_dimensions() {
+        NativeModel model = engine.nativeModel();
+        assertThat(engine.architecture()).isEqualTo("llama");
+        assertThat(engine.modelName()).isEqualTo("tiny-random-llama");
+        assertThat(model.vocabSize()).isEqualTo(TinyModel.tokens().length);
+        assertThat(model.embeddingSize()).isEqualTo(TinyModel.N_EMBD);
+        assertThat(engine.contextSize()).isEqualTo(256);
+        assertThat(model.tokenize("the quick brown fox", true, false)).hasSizeGreaterThan(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"OFF", "MOI", "DIRECT"})
+    void generates_tokens(MoiMode mode) {
+        GenerationRequest request = GenerationRequest.of("the quick brown fox", SamplingOptions.GREEDY,
+                new MoiOptions(mode, 1.0, 20), 12).withTrace(true);
+        GenerationResult result = engine.generate(request, null);
+        assertThat(result.outputTokens()).isEqualTo(12);
+        assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(result.trace()).hasSize(12);
+        assertThat(engine.generate(request, null).tokens()).containsExactly(result.tokens());
+    }
+
+    @Test
+    void sampled_generation_is_reproducible_with_a_seed() {
+        GenerationRequest request = GenerationRequest.of("hello world", SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 10);
+        assertThat(engine.generate(request, null).tokens()).containsExactly(engine.generate(request, null).tokens());
+    }
+
+    @Test
+    void embedding_input_gives_the_same_logits_as_token_input() {
+        NativeModel model = engine.nativeModel();
+        int[] prompt = model.tokenize("once upon a time there was a lazy dog", true, false);
+        float[] viaToken = new float[model.vocabSize()];
+        float[] viaEmbedding = new float[model.vocabSize()];
+        Random random = new Random(7);
+        for (int i = 0; i < 16; i++) {
+            int y = random.nextInt(model.vocabSize());
+            int pos = 2 + i % (prompt.length - 2);
+            model.clearCache();
+            model.decodeTokens(prompt, 0, pos, 0);
+            model.decodeTokens(new int[]{y}, 0, 1, pos);
+            model.readLogits(viaToken);
+            model.trimCache(pos);
+            model.decodeEmbedding(model.embeddingRow(y), pos);
+            model.readLogits(viaEmbedding);
+            assertThat(maxAbsDiff(viaToken, viaEmbedding)).as("token %d at %d", y, pos)
+                    .isLessThanOrEqualTo(1e-4f * maxAbs(viaToken));
+        }
+    }
+
+    @Test
+    void greedy_off_through_the_embedding_path_generates_the_same_tokens() {
+        GenerationRequest request = GenerationRequest.of("the lazy dog", SamplingOptions.GREEDY, MoiOptions.OFF, 24);
+        GenerationResult viaTokens = engine.generate(request, null, false);
+        GenerationResult viaEmbeddings = engine.generate(request, null, true);
+        assertThat(viaTokens.outputTokens()).isEqualTo(24);
+        assertThat(viaEmbeddings.tokens()).containsExactly(viaTokens.tokens());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {GgufWriter.GGML_F16, GgufWriter.GGML_Q8_0})
+    void quantized_token_embeddings_are_dequantized_like_the_graph_does(int type, @TempDir Path dir) {
+        Path file = TinyModel.writer(3, type).write(dir.resolve("tiny-" + type + ".gguf"));
+        try (MoiEngine quantized = MoiEngine.load(config(file))) {
+            GenerationRequest request = GenerationRequest.of("the lazy dog", SamplingOptions.GREEDY, MoiOptions.OFF, 16);
+            assertThat(quantized.generate(request, null, true).tokens())
+                    .containsExactly(quantized.generate(request, null, false).tokens());
+        }
+    }
+
+    static float maxAbsDiff(float[] a, float[] b) {
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
+    static float maxAbs(float[] a) {
+        float max = 0;
+        for (float v : a) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.langchain4j.moi.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A tiny random llama-architecture model that llama.cpp b4916 loads: 64-wide, 2 layers, 4 heads (2 KV heads),
+ * an SPM vocabulary of specials, all 256 byte tokens (SPM byte fallback needs them) and some word pieces.
+ * Weights are random with a fixed seed, so every run writes the same file. The output rows of the special
+ * tokens are zero, which keeps end-of-generation unlikely: generations run to their length limit.
+ */
+public final class TinyModel {
+
+    public static final int N_EMBD = 64, N_LAYER = 2, N_HEAD = 4, N_HEAD_KV = 2, N_FF = 128, N_CTX_TRAIN = 256;
+    public static final int EOS = 2;
+    private static final int HEAD_DIM = N_EMBD / N_HEAD;
+    private static final String[] WORDS = {"the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "hello",
+            "world", "once", "upon", "a", "time", "there", "was", "cat", "and", "then", "it"};
+    private static final String[] PIECES = {"th", "he", "er", "in", "an", "on", "at", "en", "es", "or"};
+
+    private static Path shared;
+
+    private TinyModel() {
+    }
+
+    /** The vocabulary: &lt;unk&gt;, &lt;s&gt;, &lt;/s&gt;, &lt;0x00&gt;..&lt;0xFF&gt;, then word pieces. */
+    public static String[] tokens() {
+        List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
+        for (int b = 0; b < 256; b++) {
+            tokens.add(String.format("<0x%02X>", b));
+        }
+        tokens.add("\u2581");
+        for (String w : WORDS) {
+            tokens.add("\u2581" + w);
+        }
+        for (String p : PIECES) {
+            tokens.add(p);
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            tokens.add(String.valueOf(c));
+        }
+        for (String s : new String[]{".", ",", "!", "?"}) {
+            tokens.add(s);
+        }
+        return tokens.toArray(String[]::new);
+    }
+
+    /** A writer holding the whole model; {@code embdType} is the ggml type of token_embd.weight (F32, F16 or Q8_0). */
+    public static GgufWriter writer(long seed, int embdType) {
+        String[] tokens = tokens();
+        int nVocab = tokens.length;
+        float[] scores = new float[nVocab];
+        int[] types = new int[nVocab];
+        for (int i = 0; i < nVocab; i++) {
+            // llama_token_type: NORMAL 1, UNKNOWN 2, CONTROL 3, BYTE 6
+            types[i] = i == 0 ? 2 : i < 3 ? 3 : i < 259 ? 6 : 1;
+            scores[i] = i < 259 ? 0f : -(i - 259) * 0.01f;
+        }
+        Random random = new Random(seed);
+        GgufWriter w = new GgufWriter()
+                .put("general.architecture", "llama")
+                .put("general.name", "tiny-random-llama")
+                .putU32("general.alignment", GgufWriter.ALIGNMENT)
+                .putU32("llama.context_length", N_CTX_TRAIN)
+                .putU32("llama.embedding_length", N_EMBD)
+                .putU32("llama.block_count", N_LAYER)
+                .putU32("llama.feed_forward_length", N_FF)
+                .putU32("llama.attention.head_count", N_HEAD)
+                .putU32("llama.attention.head_count_kv", N_HEAD_KV)
+                .putF32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
+                .putU32("llama.rope.dimension_count", HEAD_DIM)
+                .putF32("llama.rope.freq_base", 10000f)
+                .put("tokenizer.ggml.model", "llama")
+                .putArray("tokenizer.ggml.tokens", tokens)
+                .putArray("tokenizer.ggml.scores", scores)
+                .putArray("tokenizer.ggml.token_type", types)
+                .putU32("tokenizer.ggml.bos_token_id", 1)
+                .putU32("tokenizer.ggml.eos_token_id", EOS)
+                .putU32("tokenizer.ggml.unknown_token_id", 0)
+                .putBool("tokenizer.ggml.add_bos_token", true)
+                .putBool("tokenizer.ggml.add_eos_token", false);
+
+        float[] embd = gaussian(random, N_EMBD * nVocab, 1.0);
+        byte[] embdBytes = switch (embdType) {
+            case GgufWriter.GGML_F32 -> GgufWriter.f32(embd);
+            case GgufWriter.GGML_F16 -> GgufWriter.f16(embd);
+            case GgufWriter.GGML_Q8_0 -> GgufWriter.q8_0(embd);
+            default -> throw new IllegalArgumentException("token_embd type " + embdType);
+        };
+        w.tensor("token_embd.weight", embdType, new long[]{N_EMBD, nVocab}, embdBytes);
+        w.tensor("output_norm.weight", new long[]{N_EMBD}, ones(N_EMBD));
+        float[] output = gaussian(random, N_EMBD * nVocab, 0.5);
+        java.util.Arrays.fill(output, 0, 3 * N_EMBD, 0f); // <unk>, <s>, </s> get logit 0: rarely chosen
+        w.tensor("output.weight", new long[]{N_EMBD, nVocab}, output);
+        int kvDim = HEAD_DIM * N_HEAD_KV;
+        double s = 1 / Math.sqrt(N_EMBD);
+        for (int l = 0; l < N_LAYER; l++) {
+            String p = "blk." + l + ".";
+            w.tensor(p + "attn_norm.weight", new long[]{N_EMBD}, ones(N_EMBD));
+            w.tensor(p + "attn_q.weight", new long[]{N_EMBD, N_EMBD}, gaussian(random, N_EMBD * N_EMBD, s));
+            w.tensor(p + "attn_k.weight", new long[]{N_EMBD, kvDim}, gaussian(random, N_EMBD * kvDim, s));
+            w.tensor(p + "attn_v.weight", new long[]{N_EMBD, kvDim}, gaussian(random, N_EMBD * kvDim, s));
+            w.tensor(p + "attn_output.weight", new long[]{N_EMBD, N_EMBD}, gaussian(random, N_EMBD * N_EMBD, s));
+            w.tensor(p + "ffn_norm.weight", new long[]{N_EMBD}, ones(N_EMBD));
+            w.tensor(p + "ffn_gate.weight", new long[]{N_EMBD, N_FF}, gaussian(random, N_EMBD * N_FF, s));
+            w.tensor(p + "ffn_up.weight", new long[]{N_EMBD, N_FF}, gaussian(random, N_EMBD * N_FF, s));
+            w.tensor(p + "ffn_down.weight", new long[]{N_FF, N_EMBD}, gaussian(random, N_FF * N_EMBD, 1 / Math.sqrt(N_FF)));
+        }
+        return w;
+    }
+
+    /** Writes the F32 model with seed 1 to {@code file}. */
+    public static Path write(Path file) {
+        return writer(1, GgufWriter.GGML_F32).write(file);
+    }
+
+    /** One F32 model file per JVM, in a temporary folder removed at exit. */
+    public static synchronized Path shared() {
+        if (shared == null) {
+            try {
+                Path dir = Files.createTempDirectory("moi-tiny-model");
+                dir.toFile().deleteOnExit();
+                shared = write(dir.resolve("tiny-llama.gguf"));
+                shared.toFile().deleteOnExit();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
+    private static float[] gaussian(Random random, int n, double std) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (random.nextGaussian() * std);
+        }
+        return v;
+    }
+
+    private static float[] ones(int n) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, 1f);
+        return v;
+    }
+}
