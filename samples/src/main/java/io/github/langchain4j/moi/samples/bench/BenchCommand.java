@@ -191,14 +191,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Time to first token of a second turn that shares a ~1,000-token prefix with the first. */
     private Map<String, Object> secondTurn(PrintStream out, MoiEngine engine) {
-        String system = "You are a careful assistant for a software team. "
-                + "Follow the team's coding rules: write small methods, name things clearly, test everything. ".repeat(60);
-        List<ChatTurn> first = List.of(new ChatTurn("system", system), new ChatTurn("user", "Summarize the rules in one line."));
         double[] firsts = new double[rounds];
         double[] seconds = new double[rounds];
         int prefix = 0;
         for (int r = 0; r < rounds; r++) {
-            engine.generate(GenerationRequest.of("Hello", SamplingOptions.GREEDY, MoiOptions.OFF, 1), null); // evict
+            // a system prompt that no earlier round cached, so the first turn is decoded cold
+            String system = "Session " + r + ". You are a careful assistant for a software team. "
+                    + "Follow the team's coding rules: write small methods, name things clearly, test everything. ".repeat(60);
+            List<ChatTurn> first = List.of(new ChatTurn("system", system), new ChatTurn("user", "Summarize the rules in one line."));
             String p1 = engine.applyChatTemplate(first, true);
             Run turn1 = runOurs(engine, GenerationRequest.of(p1, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 16));
             List<ChatTurn> second = new ArrayList<>(first);
