@@ -37,6 +37,11 @@ final class DecodeLoop {
     private volatile int activeCount;
     private volatile int lastReusedTokens;
     private long useCounter;
+    // time accounting of the generation steps (prefill excluded), read by benchmarks
+    private volatile long steps;
+    private volatile long decodeNanos;
+    private volatile long sampleNanos;
+    private volatile long javaNanos;
 
     DecodeLoop(NativeModel model, BooleanSupplier closed) {
         this.model = model;
@@ -66,6 +71,10 @@ final class DecodeLoop {
 
     int lastReusedTokens() {
         return lastReusedTokens;
+    }
+
+    DecodeTimings timings() {
+        return new DecodeTimings(steps, decodeNanos, sampleNanos, javaNanos);
     }
 
     /** Prefills a new request's prompt in a free sequence and samples its first token. */
@@ -99,6 +108,7 @@ final class DecodeLoop {
         if (active.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
         int n = active.size();
         boolean tokensOnly = true;
         for (Sequence seq : active) {
@@ -112,6 +122,7 @@ final class DecodeLoop {
             stepEmbeddings[i] = seq.pendingEmbedding != null ? seq.pendingEmbedding : tokensOnly ? null
                     : seq.rowOf(model, seq.pendingToken);
         }
+        long decodeStart = System.nanoTime();
         try {
             if (tokensOnly) {
                 model.decodeStep(n, stepSeqs, stepPositions, stepTokens, null);
@@ -124,6 +135,8 @@ final class DecodeLoop {
             }
             return;
         }
+        long decodeEnd = System.nanoTime();
+        long sampleBefore = sampleNanos;
         List<Sequence> stepped = new ArrayList<>(active);
         for (int i = 0; i < n; i++) {
             Sequence seq = stepped.get(i);
@@ -134,6 +147,10 @@ final class DecodeLoop {
                 fail(seq, e);
             }
         }
+        long end = System.nanoTime();
+        steps++;
+        decodeNanos += decodeEnd - decodeStart;
+        javaNanos += (decodeStart - start) + (end - decodeEnd) - (sampleNanos - sampleBefore);
     }
 
     /** Ends every active sequence with CANCELLED (the engine is closing). */
@@ -153,7 +170,9 @@ final class DecodeLoop {
         if (seq.needMixture) {
             model.readLogits(batchIndex, logits); // raw logits, before the sampler's temperature and truncation
         }
+        long sampleStart = System.nanoTime();
         int token = seq.sampler.sample(batchIndex);
+        sampleNanos += System.nanoTime() - sampleStart;
         if (model.isEndOfGeneration(token)) {
             finish(seq, FinishReason.STOP);
             return;

@@ -198,6 +198,11 @@ public final class MoiEngine implements AutoCloseable {
         return model;
     }
 
+    /** Where the decoding thread spent its time so far: native decode, native sampling, Java. */
+    public DecodeTimings timings() {
+        return loop.timings();
+    }
+
     /** How many prompt tokens the last started generation took from the cache (tests and benchmarks). */
     int lastReusedTokens() {
         return loop.lastReusedTokens();

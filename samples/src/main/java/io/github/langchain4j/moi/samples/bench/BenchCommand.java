@@ -7,6 +7,7 @@ import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.ChatTurn;
+import io.github.langchain4j.moi.engine.DecodeTimings;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
@@ -115,6 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 json.put("single_stream", table(out, runs));
             }
+            DecodeTimings t = engine.timings();
+            log(out, String.format("step time: %.1f%% native decode, %.1f%% native sampling, %.2f%% Java (logits copy, MoI mixing, rows, text) over %d steps (target Java <= 2%%)",
+                    100.0 * t.decodeNanos() / total(t), 100.0 * t.sampleNanos() / total(t), 100 * t.javaShare(), t.steps()));
+            json.put("java_share", round(t.javaShare()));
             json.put("second_turn", secondTurn(out, engine));
             json.put("concurrency", concurrency(out, engine, prompts));
         }
@@ -246,6 +251,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return result;
+    }
+
+    private static double total(DecodeTimings t) {
+        return Math.max(1, t.decodeNanos() + t.sampleNanos() + t.javaNanos());
     }
 
     private void log(PrintStream out, String line) {
