@@ -144,8 +144,9 @@ final class GenerationOptions {
 
     EngineConfig toEngineConfig(Path modelPath) {
         EngineConfig defaults = EngineConfig.of(modelPath);
+        // one generation per run: a single KV-cache sequence is all the command line needs
         return usage(() -> new EngineConfig(modelPath, contextSize, threads, defaults.batchSize(), gpuLayers,
-                defaults.useMmap()));
+                defaults.useMmap(), 1));
     }
 
     /** {@code --model}, else the default model; a missing file is reported here, naming the path. */

@@ -145,7 +145,7 @@ class CliOptionMappingTest {
                 new SamplingOptions(0.7, 30, 0.8, 0.1, 1.1, 32, 9), new MoiOptions(MoiMode.DIRECT, 0.5, 8), 64,
                 List.of("###"), null, false));
         assertThat(options.toEngineConfig(MODEL)).isEqualTo(new EngineConfig(MODEL, 512, 4,
-                EngineConfig.DEFAULT_BATCH_SIZE, 10, true));
+                EngineConfig.DEFAULT_BATCH_SIZE, 10, true, 1));
     }
 
     @Test
@@ -161,7 +161,7 @@ class CliOptionMappingTest {
             assertThat(request.stopStrings()).isEmpty();
             assertThat(request.grammar()).isNull();
             assertThat(request.trace()).isFalse();
-            assertThat(options.toEngineConfig(MODEL)).isEqualTo(EngineConfig.of(MODEL));
+            assertThat(options.toEngineConfig(MODEL)).isEqualTo(EngineConfig.of(MODEL).withMaxSequences(1));
         }
     }
 }

@@ -182,6 +182,6 @@ class MoiCliGenerationTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(engine.config).isEqualTo(new EngineConfig(model, 2048, 3, EngineConfig.DEFAULT_BATCH_SIZE, -1,
-                EngineConfig.of(model).useMmap()));
+                EngineConfig.of(model).useMmap(), 1));
     }
 }
