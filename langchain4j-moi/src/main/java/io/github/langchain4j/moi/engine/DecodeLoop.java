@@ -82,7 +82,7 @@ final class DecodeLoop {
             active.add(seq);
             activeCount = active.size();
             advance(seq, lastIndex);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // a listener's Error too: it must not end the decoding thread
             if (seq != null) {
                 fail(seq, e);
             } else {
@@ -118,7 +118,7 @@ final class DecodeLoop {
             } else {
                 model.decodeStep(n, stepSeqs, stepPositions, null, stepEmbeddings);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             for (Sequence seq : new ArrayList<>(active)) {
                 fail(seq, e);
             }
@@ -130,16 +130,20 @@ final class DecodeLoop {
             seq.pos++;
             try {
                 advance(seq, i);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // a listener's Error fails its own request only
                 fail(seq, e);
             }
         }
     }
 
-    /** Ends every active sequence with CANCELLED (the engine is closing). */
+    /** Ends every active sequence with CANCELLED (the engine is closing); a listener that throws fails its own. */
     void cancelAll() {
         for (Sequence seq : new ArrayList<>(active)) {
-            finish(seq, FinishReason.CANCELLED);
+            try {
+                finish(seq, FinishReason.CANCELLED);
+            } catch (RuntimeException | Error e) {
+                fail(seq, e);
+            }
         }
     }
 
@@ -200,7 +204,7 @@ final class DecodeLoop {
                 seq.promptLength, reason, List.copyOf(seq.trace)));
     }
 
-    private void fail(Sequence seq, RuntimeException error) {
+    private void fail(Sequence seq, Throwable error) {
         seq.slot.forget(model);
         release(seq);
         seq.job.fail(error);
