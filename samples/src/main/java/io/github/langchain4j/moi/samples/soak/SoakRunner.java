@@ -13,6 +13,7 @@ import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.samples.bench.Rss;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SoakRunner {
 
     /** One cycle's figures. */
-    public record Cycle(int index, int done, int cancelled, int failures, double rssMib, double growthMib, double seconds) {
+    public record Cycle(int index, int done, int cancelled, int failures, double rssMib, double growthMib,
+                        double outsideHeapMib, double seconds) {
     }
 
     /** The whole run: RSS before loading and at the end, each cycle, and the verdict. */
@@ -83,7 +85,7 @@ public final class SoakRunner {
     }
 
     public Report run() throws InterruptedException {
-        double startRss = Rss.currentMib();
+        double startRss = measuredRss();
         out.printf(Locale.ROOT, "soak: %s, %d cycles x %d requests, concurrency %d, max %d tokens%s; RSS at start %.1f MiB%n",
                 config.modelPath().getFileName(), settings.cycles(), settings.requests(), settings.concurrency(),
                 settings.maxTokens(), settings.reload() ? ", engine reloaded every cycle" : "", startRss);
@@ -103,14 +105,15 @@ public final class SoakRunner {
                     engine.close();
                     engine = null;
                 }
-                double rss = Rss.currentMib();
-                Cycle cycle = new Cycle(c, counts[0], counts[1], counts[2], rss, rss - previous,
+                double rss = measuredRss();
+                Cycle cycle = new Cycle(c, counts[0], counts[1], counts[2], rss, rss - previous, rss - committedHeapMib(),
                         (System.nanoTime() - start) / 1e9);
                 previous = rss;
                 cycles.add(cycle);
-                out.printf(Locale.ROOT, "cycle %d/%d: %d requests done (%d cancelled), %d failures, RSS %.1f MiB (%+.1f MiB), %.1f s%n",
+                out.printf(Locale.ROOT, "cycle %d/%d: %d requests done (%d cancelled), %d failures, RSS %.1f MiB (%+.1f MiB), "
+                                + "outside the Java heap %.1f MiB, %.1f s%n",
                         c, settings.cycles(), cycle.done(), cycle.cancelled(), cycle.failures(), rss, cycle.growthMib(),
-                        cycle.seconds());
+                        cycle.outsideHeapMib(), cycle.seconds());
                 out.flush();
             }
         } finally {
@@ -158,6 +161,19 @@ public final class SoakRunner {
             }
         }
         return new int[] {done, cancelled, failures};
+    }
+
+    /**
+     * VmRSS after a full GC: garbage still waiting for collection (heap, and buffers such as the embedding table's
+     * file mappings, which are released when collected) is not counted as growth.
+     */
+    private static double measuredRss() {
+        System.gc();
+        return Rss.currentMib();
+    }
+
+    private static double committedHeapMib() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / (1024.0 * 1024.0);
     }
 
     private static GenerationListener cancelAfter(int polls) {
