@@ -91,7 +91,7 @@ final class DecodeLoop {
             active.add(seq);
             activeCount = active.size();
             advance(seq, lastIndex);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // a listener's Error too: it must not end the decoding thread
             if (seq != null) {
                 fail(seq, e);
             } else {
@@ -129,7 +129,7 @@ final class DecodeLoop {
             } else {
                 model.decodeStep(n, stepSeqs, stepPositions, null, stepEmbeddings);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             for (Sequence seq : new ArrayList<>(active)) {
                 fail(seq, e);
             }
@@ -143,7 +143,7 @@ final class DecodeLoop {
             seq.pos++;
             try {
                 advance(seq, i);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // a listener's Error fails its own request only
                 fail(seq, e);
             }
         }
@@ -153,10 +153,14 @@ final class DecodeLoop {
         javaNanos += (decodeStart - start) + (end - decodeEnd) - (sampleNanos - sampleBefore);
     }
 
-    /** Ends every active sequence with CANCELLED (the engine is closing). */
+    /** Ends every active sequence with CANCELLED (the engine is closing); a listener that throws fails its own. */
     void cancelAll() {
         for (Sequence seq : new ArrayList<>(active)) {
-            finish(seq, FinishReason.CANCELLED);
+            try {
+                finish(seq, FinishReason.CANCELLED);
+            } catch (RuntimeException | Error e) {
+                fail(seq, e);
+            }
         }
     }
 
@@ -219,7 +223,7 @@ final class DecodeLoop {
                 seq.promptLength, reason, List.copyOf(seq.trace)));
     }
 
-    private void fail(Sequence seq, RuntimeException error) {
+    private void fail(Sequence seq, Throwable error) {
         seq.slot.forget(model);
         release(seq);
         seq.job.fail(error);

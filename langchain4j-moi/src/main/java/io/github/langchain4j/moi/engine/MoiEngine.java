@@ -193,6 +193,13 @@ public final class MoiEngine implements AutoCloseable {
         return model.architecture();
     }
 
+    /** Requests waiting for a free sequence (tests). */
+    int queuedRequests() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
     /** The loaded native model (package use: tests compare the embedding and token paths). */
     NativeModel nativeModel() {
         return model;

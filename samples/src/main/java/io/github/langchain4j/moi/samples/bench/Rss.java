@@ -5,16 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Peak resident memory of this process, from /proc (Linux); -1 elsewhere. */
-final class Rss {
+public final class Rss {
 
     private Rss() {
     }
 
-    static double peakMib() {
+    public static double peakMib() {
         return field("VmHWM:");
     }
 
-    static double currentMib() {
+    public static double currentMib() {
         return field("VmRSS:");
     }
 

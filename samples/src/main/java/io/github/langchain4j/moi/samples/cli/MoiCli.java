@@ -36,7 +36,8 @@ import java.util.function.Function;
  * only with {@code --verbose} or {@code MOI_DEBUG=1}. Text goes to stdout (UTF-8), everything else to stderr.
  */
 @Command(name = "moi", mixinStandardHelpOptions = true, versionProvider = MoiCli.Version.class,
-        subcommands = {ChatCommand.class, GenerateCommand.class, io.github.langchain4j.moi.samples.bench.BenchCommand.class},
+        subcommands = {ChatCommand.class, GenerateCommand.class, io.github.langchain4j.moi.samples.bench.BenchCommand.class,
+                io.github.langchain4j.moi.samples.soak.SoakCommand.class},
         description = "Mixture-of-Inputs (MoI) decoding with a local GGUF model.",
         exitCodeListHeading = MoiCli.EXIT_CODES_HEADING,
         exitCodeList = {MoiCli.EXIT_OK, MoiCli.EXIT_FAILURE, MoiCli.EXIT_USAGE},
