@@ -45,15 +45,15 @@ public final class ChatPrompt {
     private final List<ChatTurn> turns;
     private final String grammar;
     private final boolean textAllowed;
-    private final boolean toolsAllowed;
+    private final List<String> callStarts;
     private final Set<String> toolsWithoutArguments;
 
-    private ChatPrompt(List<ChatTurn> turns, String grammar, boolean textAllowed, boolean toolsAllowed,
+    private ChatPrompt(List<ChatTurn> turns, String grammar, boolean textAllowed, List<String> callStarts,
                        Set<String> toolsWithoutArguments) {
         this.turns = List.copyOf(turns);
         this.grammar = grammar;
         this.textAllowed = textAllowed;
-        this.toolsAllowed = toolsAllowed;
+        this.callStarts = callStarts;
         this.toolsWithoutArguments = toolsWithoutArguments;
     }
 
@@ -86,11 +86,14 @@ public final class ChatPrompt {
         String answer = !json ? null
                 : schema != null ? new JsonSchemaGrammar(grammar, schema).toRule(schema, "answer")
                 : grammar.json(GrammarBuilder.JSON_OBJECT);
+        // a bare JSON object is a tool call, unless it is the JSON answer
+        boolean bareCalls = answer == null || toolChoice == REQUIRED;
+        List<String> callStarts = offerTools ? ToolCallFormat.toCallStarts(bareCalls) : List.of();
         String root = answer;
         if (offerTools) {
-            String calls = ToolCallFormat.toGrammar(grammar, tools);
+            String calls = ToolCallFormat.toGrammar(grammar, tools, bareCalls);
             root = toolChoice == REQUIRED ? calls
-                    : calls + " | " + (answer != null ? answer : ToolCallFormat.toPlainTextGrammar(grammar));
+                    : calls + " | " + (answer != null ? answer : ToolCallFormat.toPlainTextGrammar(grammar, callStarts));
         }
 
         StringBuilder systemAddition = new StringBuilder();
@@ -111,7 +114,7 @@ public final class ChatPrompt {
                 toChatTurns(messages, systemAddition.toString()),
                 root == null ? null : grammar.build(root),
                 !(offerTools && toolChoice == REQUIRED),
-                offerTools,
+                callStarts,
                 toolsWithoutArguments);
     }
 
@@ -131,7 +134,7 @@ public final class ChatPrompt {
     }
 
     AnswerParser newAnswerParser(AnswerParser.Listener listener, Supplier<String> ids) {
-        return new AnswerParser(textAllowed, toolsAllowed, toolsWithoutArguments, ids, listener);
+        return new AnswerParser(textAllowed, callStarts, toolsWithoutArguments, ids, listener);
     }
 
     /**

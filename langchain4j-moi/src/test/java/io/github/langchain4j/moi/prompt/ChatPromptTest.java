@@ -96,9 +96,19 @@ class ChatPromptTest {
             assertThat(GbnfMatcher.matches(grammar, time.replace("{}", "{\"tz\": 1}"))).isFalse();
             assertThat(GbnfMatcher.matches(grammar, weather + "\nmore text")).isFalse();
         }
+        String bare = "{\"name\": \"getWeather\", \"arguments\": {\"city\": \"Munich\"}}";
+        for (String grammar : List.of(auto, required)) {
+            assertThat(GbnfMatcher.matches(grammar, bare)).isTrue();
+            assertThat(GbnfMatcher.matches(grammar, "```json\n" + bare + "\n```")).isTrue();
+        }
         assertThat(GbnfMatcher.matches(auto, "It is sunny.")).isTrue();
+        assertThat(GbnfMatcher.matches(auto, "<b>sunny</b>")).isTrue();
+        assertThat(GbnfMatcher.matches(auto, "```python\nprint(1)\n```")).isTrue();
+        assertThat(GbnfMatcher.matches(auto, "`")).isTrue();
         assertThat(GbnfMatcher.matches(required, "It is sunny.")).isFalse();
         assertThat(GbnfMatcher.matches(auto, "<tool_call> oops")).isFalse();
+        assertThat(GbnfMatcher.matches(auto, "```json\n[1]\n```")).isFalse();
+        assertThat(GbnfMatcher.matches(auto, "{\"city\": \"Munich\"}")).isFalse();
     }
 
     @Test
