@@ -77,7 +77,12 @@ public final class ChatPrompt {
                 throw new IllegalArgumentException("two tools are named '" + tool.name() + "'");
             }
         }
-        boolean offerTools = !tools.isEmpty() && toolChoice != NONE;
+        boolean describeTools = !tools.isEmpty() && toolChoice != NONE;
+        // Right after tool results, the tools just called are not callable (with AUTO): small models otherwise
+        // repeat the call they just got the answer to, again and again.
+        Set<String> justAnswered = toolChoice == REQUIRED ? Set.of() : toolsAnsweredLast(messages);
+        List<ToolSpecification> callable = tools.stream().filter(tool -> !justAnswered.contains(tool.name())).toList();
+        boolean offerTools = describeTools && !callable.isEmpty();
         ResponseFormat format = parameters.responseFormat();
         boolean json = format != null && format.type() == ResponseFormatType.JSON;
         JsonNode schema = json && format.jsonSchema() != null ? toSchemaTree(format) : null;
@@ -91,13 +96,13 @@ public final class ChatPrompt {
         List<String> callStarts = offerTools ? ToolCallFormat.toCallStarts(bareCalls) : List.of();
         String root = answer;
         if (offerTools) {
-            String calls = ToolCallFormat.toGrammar(grammar, tools, bareCalls);
+            String calls = ToolCallFormat.toGrammar(grammar, callable, bareCalls);
             root = toolChoice == REQUIRED ? calls
                     : calls + " | " + (answer != null ? answer : ToolCallFormat.toPlainTextGrammar(grammar, callStarts));
         }
 
         StringBuilder systemAddition = new StringBuilder();
-        if (offerTools) {
+        if (describeTools) {
             systemAddition.append(ToolCallFormat.toSystemSection(tools));
         }
         if (json && toolChoice != REQUIRED) {
@@ -116,6 +121,14 @@ public final class ChatPrompt {
                 !(offerTools && toolChoice == REQUIRED),
                 callStarts,
                 toolsWithoutArguments);
+    }
+
+    private static Set<String> toolsAnsweredLast(List<ChatMessage> messages) {
+        Set<String> names = new HashSet<>();
+        for (int i = messages.size() - 1; i >= 0 && messages.get(i) instanceof ToolExecutionResultMessage; i--) {
+            names.add(((ToolExecutionResultMessage) messages.get(i)).toolName());
+        }
+        return names;
     }
 
     /** The conversation, ready for the model's chat template. */

@@ -112,6 +112,31 @@ class ChatPromptTest {
     }
 
     @Test
+    void right_after_their_results_the_tools_just_called_are_not_callable() {
+        ToolExecutionRequest call = ToolExecutionRequest.builder()
+                .id("c1").name("getWeather").arguments("{\"city\":\"Munich\"}").build();
+        List<dev.langchain4j.data.message.ChatMessage> afterResult = List.of(UserMessage.from("Weather?"),
+                AiMessage.from(call), ToolExecutionResultMessage.from(call, "sunny"));
+
+        ChatPrompt onlyThatTool = ChatPrompt.from(afterResult,
+                ChatRequestParameters.builder().toolSpecifications(WEATHER).build());
+        assertThat(onlyThatTool.grammar()).isNull(); // nothing left to call: free text
+        assertThat(onlyThatTool.turns().get(0).content()).contains("# Tools"); // still described for the history
+
+        ChatPrompt withAnother = ChatPrompt.from(afterResult,
+                ChatRequestParameters.builder().toolSpecifications(WEATHER, TIME).build());
+        String time = "<tool_call>\n{\"name\": \"get_current_time\", \"arguments\": {}}\n</tool_call>";
+        assertThat(GbnfMatcher.matches(withAnother.grammar(), time)).isTrue();
+        assertThat(GbnfMatcher.matches(withAnother.grammar(), time.replace("get_current_time\", \"arguments\": {}",
+                "getWeather\", \"arguments\": {\"city\": \"Munich\"}"))).isFalse();
+
+        ChatPrompt required = ChatPrompt.from(afterResult, ChatRequestParameters.builder()
+                .toolSpecifications(WEATHER).toolChoice(ToolChoice.REQUIRED).build());
+        assertThat(GbnfMatcher.matches(required.grammar(), time.replace("get_current_time\", \"arguments\": {}",
+                "getWeather\", \"arguments\": {\"city\": \"Munich\"}"))).isTrue();
+    }
+
+    @Test
     void tool_choice_none_offers_no_tools() {
         ChatPrompt prompt = ChatPrompt.from(List.of(UserMessage.from("hi")),
                 ChatRequestParameters.builder().toolSpecifications(WEATHER).toolChoice(ToolChoice.NONE).build());
