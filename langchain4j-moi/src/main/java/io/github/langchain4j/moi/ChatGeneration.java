@@ -71,10 +71,6 @@ final class ChatGeneration {
                 + "'. Build another MoiChatLanguageModel with modelPath(...) for another model.");
     }
 
-    GenerationRequest request() {
-        return request;
-    }
-
     /** Generates on the calling thread and returns the response. */
     ChatResponse call(ModelRuntime runtime) {
         GenerationResult result = runtime.generate(request, GenerationListener.NONE);

@@ -37,24 +37,34 @@ final class EngineMapping {
     static GenerationRequest toGenerationRequest(String prompt, String grammar, ChatRequestParameters parameters,
                                                  int contextSize) {
         MoiChatRequestParameters p = DEFAULTS.overrideWith(parameters);
-        int maxTokens = p.maxOutputTokens() == null ? contextSize : p.maxOutputTokens();
-        if (maxTokens < 1) {
-            throw new IllegalArgumentException("maxOutputTokens must be >= 1, was " + maxTokens);
-        }
-        return new GenerationRequest(prompt, toSamplingOptions(p), toMoiOptions(p), maxTokens, p.stopSequences(),
-                grammar, p.trace());
+        return new GenerationRequest(prompt, toSamplingOptions(p), toMoiOptions(p), toMaxTokens(p, contextSize),
+                p.stopSequences(), grammar, p.trace());
     }
 
-    static SamplingOptions toSamplingOptions(ChatRequestParameters parameters) {
+    /** Checks what {@link #toGenerationRequest} would check, without a prompt. */
+    static void validate(ChatRequestParameters parameters) {
         MoiChatRequestParameters p = DEFAULTS.overrideWith(parameters);
+        toSamplingOptions(p);
+        toMoiOptions(p);
+        toMaxTokens(p, 1);
+    }
+
+    private static SamplingOptions toSamplingOptions(MoiChatRequestParameters p) {
         rejectUnsupported(p);
         return new SamplingOptions(p.temperature(), p.topK(), p.topP(), p.minP(), p.repeatPenalty(),
                 p.repeatLastN(), Integer.toUnsignedLong(p.seed()));
     }
 
-    static MoiOptions toMoiOptions(ChatRequestParameters parameters) {
-        MoiChatRequestParameters p = DEFAULTS.overrideWith(parameters);
+    private static MoiOptions toMoiOptions(MoiChatRequestParameters p) {
         return new MoiOptions(p.mode(), p.beta(), p.mixTopK());
+    }
+
+    private static int toMaxTokens(MoiChatRequestParameters p, int contextSize) {
+        int maxTokens = p.maxOutputTokens() == null ? contextSize : p.maxOutputTokens();
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxOutputTokens must be >= 1, was " + maxTokens);
+        }
+        return maxTokens;
     }
 
     private static void rejectUnsupported(ChatRequestParameters p) {

@@ -35,6 +35,22 @@ import java.util.function.Function;
  * on a thread of this model, and cancelling the {@code StreamingHandle} stops the generation.
  *
  * <p>The model holds native memory: {@link #close()} it when done.
+ *
+ * <p>Known limitations:
+ * <ul>
+ *   <li>One model file per instance: a {@code modelName} other than the loaded model's is rejected with an
+ *       {@code UnsupportedFeatureException}; build another instance for another model.</li>
+ *   <li>Text only: images, audio, video and PDF content are rejected (the engine runs text models).</li>
+ *   <li>{@code frequencyPenalty} and {@code presencePenalty} are rejected: use {@code repeatPenalty}.</li>
+ *   <li>Tools are described to every model in the Qwen2.5 (Hermes) format. With tools offered and
+ *       {@code ToolChoice.AUTO}, a plain-text answer cannot start like a tool call ({@code <tool_call>},
+ *       {@code ```json} or, without a JSON response format, <code>{</code>); at most 8 calls per answer.</li>
+ *   <li>JSON schemas: keywords a grammar cannot enforce ({@code pattern}, {@code minimum}, {@code oneOf} ...)
+ *       are rejected; an object declaring {@code properties} gets exactly those, required ones first.</li>
+ *   <li>Tool-call arguments stream as partial calls; a tool without parameters gets one partial call.</li>
+ *   <li>{@code AiServices.create(Class, model)} is ambiguous for a class that is both a chat and a streaming
+ *       model: use {@code AiServices.builder(Class).chatModel(model)} (or {@code .streamingChatModel}).</li>
+ * </ul>
  */
 public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, AutoCloseable {
 
@@ -47,8 +63,9 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
 
     protected MoiChatLanguageModel(Builder builder) {
         MoiChatRequestParameters defaults = builder.toDefaultRequestParameters();
-        EngineMapping.toGenerationRequest("", null, defaults, 1); // fails here, before loading, on a bad option
-        ChatPrompt.from(List.of(), defaults); // and on tools or a response format it cannot serve
+        // fail on a bad option, or on tools or a response format this model cannot serve, before loading
+        EngineMapping.validate(defaults);
+        ChatPrompt.from(List.of(), defaults);
         ModelRuntime runtime = builder.runtimeLoader.apply(builder.toEngineConfig());
         try {
             if (defaults.modelName() != null && !defaults.modelName().equals(runtime.modelName())) {

@@ -2,6 +2,8 @@ package io.github.langchain4j.moi.prompt;
 
 import static io.github.langchain4j.moi.prompt.ToolCallFormat.CALL_CLOSE;
 import static io.github.langchain4j.moi.prompt.ToolCallFormat.CALL_OPEN;
+import static io.github.langchain4j.moi.prompt.ToolCallFormat.FENCE_CLOSE;
+import static io.github.langchain4j.moi.prompt.ToolCallFormat.FENCE_OPEN;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
@@ -13,13 +15,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Reads a model's answer as it is generated: plain text, or one or more tool calls in the
- * {@code <tool_call>} format. Internal API.
+ * Reads a model's answer as it is generated: plain text, or one or more tool calls: JSON objects
+ * {@code {"name": ..., "arguments": ...}}, each in {@code <tool_call>} tags, together in a {@code ```json}
+ * block, or bare. Internal API.
  *
  * <p>Feed it text with {@link #accept(String)} (one chunk at a time while streaming, or the whole answer) and
  * call {@link #finish()} at the end. Text is passed on as soon as it cannot be the start of a tool call; a
  * tool call's arguments are passed on as they grow (whitespace held back until something visible follows),
- * and each call is reported complete once its {@code </tool_call>} is read. The concatenated partial
+ * and each call is reported complete once its JSON object is closed. The concatenated partial
  * arguments of a call equal its final arguments exactly. A tool that takes no arguments gets one partial
  * call with its whole arguments.
  */
@@ -40,7 +43,11 @@ public final class AnswerParser {
 
     private enum Mode { UNDECIDED, TEXT, TOOLS }
 
+    /** What may stand between calls and around them. */
+    private static final List<String> MARKERS = List.of(CALL_OPEN, CALL_CLOSE, FENCE_OPEN, FENCE_CLOSE);
+
     private final Listener listener;
+    private final List<String> callStarts;
     private final Supplier<String> ids;
     private final Set<String> toolsWithoutArguments;
     private final StringBuilder text = new StringBuilder();
@@ -52,16 +59,17 @@ public final class AnswerParser {
 
     /**
      * @param textAllowed           the answer may be plain text
-     * @param toolsAllowed          the answer may be tool calls
+     * @param callStarts            how an answer that is tool calls starts (empty: no tool calls)
      * @param toolsWithoutArguments names of tools whose arguments are always {@code {}}
      * @param ids                   makes the id of each tool call
      */
-    AnswerParser(boolean textAllowed, boolean toolsAllowed, Set<String> toolsWithoutArguments,
+    AnswerParser(boolean textAllowed, List<String> callStarts, Set<String> toolsWithoutArguments,
                  Supplier<String> ids, Listener listener) {
-        if (!textAllowed && !toolsAllowed) {
+        if (!textAllowed && callStarts.isEmpty()) {
             throw new IllegalArgumentException("an answer must allow text or tool calls");
         }
-        this.mode = !toolsAllowed ? Mode.TEXT : !textAllowed ? Mode.TOOLS : Mode.UNDECIDED;
+        this.mode = callStarts.isEmpty() ? Mode.TEXT : !textAllowed ? Mode.TOOLS : Mode.UNDECIDED;
+        this.callStarts = List.copyOf(callStarts);
         this.toolsWithoutArguments = Set.copyOf(toolsWithoutArguments);
         this.ids = ids;
         this.listener = listener;
@@ -81,11 +89,11 @@ public final class AnswerParser {
             case UNDECIDED -> {
                 text.append(chunk);
                 String start = text.toString();
-                if (start.startsWith(CALL_OPEN)) {
+                if (callStarts.stream().anyMatch(start::startsWith)) {
                     mode = Mode.TOOLS;
                     text.setLength(0);
                     accept(start);
-                } else if (!CALL_OPEN.startsWith(start)) {
+                } else if (callStarts.stream().noneMatch(callStart -> callStart.startsWith(start))) {
                     mode = Mode.TEXT;
                     text.setLength(0);
                     emitText(start);
@@ -126,15 +134,14 @@ public final class AnswerParser {
     private void readCalls(boolean atEnd) {
         while (true) {
             if (current == null) {
-                int start = skipWhitespace(calls, position);
-                String rest = calls.substring(start);
-                if (rest.length() < CALL_OPEN.length() && CALL_OPEN.startsWith(rest)) {
-                    return; // more to come, or cut off at the end
+                int start = skipMarkers(atEnd);
+                if (start < 0 || start == calls.length()) {
+                    return; // more to come, or the end
                 }
-                if (!rest.startsWith(CALL_OPEN)) {
-                    throw malformed("expected " + CALL_OPEN, start);
+                if (calls.charAt(start) != '{') {
+                    throw malformed("expected a tool call", start);
                 }
-                current = new Call(requests.size(), ids.get(), start + CALL_OPEN.length());
+                current = new Call(requests.size(), ids.get(), start);
             }
             Scan scan = Scan.of(calls, current.objectStart);
             if (scan.error != null) {
@@ -147,19 +154,30 @@ public final class AnswerParser {
             if (scan.end < 0) {
                 return;
             }
-            int close = skipWhitespace(calls, scan.end);
-            boolean closed = calls.length() - close >= CALL_CLOSE.length();
-            if (closed && !calls.substring(close, close + CALL_CLOSE.length()).equals(CALL_CLOSE)) {
-                throw malformed("expected " + CALL_CLOSE, close);
-            }
-            if (!closed && !atEnd) {
-                return;
-            }
             completeCall(scan);
-            position = closed ? close + CALL_CLOSE.length() : calls.length();
-            if (!closed) {
-                return;
+            position = scan.end;
+        }
+    }
+
+    /**
+     * Skips whitespace and the tags or fences around calls from {@link #position}; returns where the next call
+     * may start, or -1 while what is there may still become a marker.
+     */
+    private int skipMarkers(boolean atEnd) {
+        int i = position;
+        while (true) {
+            i = skipWhitespace(calls, i);
+            String rest = calls.substring(i, Math.min(calls.length(), i + 16));
+            if (!atEnd && MARKERS.stream().anyMatch(marker -> marker.length() > rest.length()
+                    && marker.startsWith(rest) && !rest.isEmpty())) {
+                return -1;
             }
+            String marker = MARKERS.stream().filter(rest::startsWith).findFirst().orElse(null);
+            if (marker == null) {
+                position = i;
+                return i;
+            }
+            i += marker.length();
         }
     }
 

@@ -45,15 +45,15 @@ public final class ChatPrompt {
     private final List<ChatTurn> turns;
     private final String grammar;
     private final boolean textAllowed;
-    private final boolean toolsAllowed;
+    private final List<String> callStarts;
     private final Set<String> toolsWithoutArguments;
 
-    private ChatPrompt(List<ChatTurn> turns, String grammar, boolean textAllowed, boolean toolsAllowed,
+    private ChatPrompt(List<ChatTurn> turns, String grammar, boolean textAllowed, List<String> callStarts,
                        Set<String> toolsWithoutArguments) {
         this.turns = List.copyOf(turns);
         this.grammar = grammar;
         this.textAllowed = textAllowed;
-        this.toolsAllowed = toolsAllowed;
+        this.callStarts = callStarts;
         this.toolsWithoutArguments = toolsWithoutArguments;
     }
 
@@ -77,7 +77,12 @@ public final class ChatPrompt {
                 throw new IllegalArgumentException("two tools are named '" + tool.name() + "'");
             }
         }
-        boolean offerTools = !tools.isEmpty() && toolChoice != NONE;
+        boolean describeTools = !tools.isEmpty() && toolChoice != NONE;
+        // Right after tool results, the tools just called are not callable (with AUTO): small models otherwise
+        // repeat the call they just got the answer to, again and again.
+        Set<String> justAnswered = toolChoice == REQUIRED ? Set.of() : toolsAnsweredLast(messages);
+        List<ToolSpecification> callable = tools.stream().filter(tool -> !justAnswered.contains(tool.name())).toList();
+        boolean offerTools = describeTools && !callable.isEmpty();
         ResponseFormat format = parameters.responseFormat();
         boolean json = format != null && format.type() == ResponseFormatType.JSON;
         JsonNode schema = json && format.jsonSchema() != null ? toSchemaTree(format) : null;
@@ -86,15 +91,18 @@ public final class ChatPrompt {
         String answer = !json ? null
                 : schema != null ? new JsonSchemaGrammar(grammar, schema).toRule(schema, "answer")
                 : grammar.json(GrammarBuilder.JSON_OBJECT);
+        // a bare JSON object is a tool call, unless it is the JSON answer
+        boolean bareCalls = answer == null || toolChoice == REQUIRED;
+        List<String> callStarts = offerTools ? ToolCallFormat.toCallStarts(bareCalls) : List.of();
         String root = answer;
         if (offerTools) {
-            String calls = ToolCallFormat.toGrammar(grammar, tools);
+            String calls = ToolCallFormat.toGrammar(grammar, callable, bareCalls);
             root = toolChoice == REQUIRED ? calls
-                    : calls + " | " + (answer != null ? answer : ToolCallFormat.toPlainTextGrammar(grammar));
+                    : calls + " | " + (answer != null ? answer : ToolCallFormat.toPlainTextGrammar(grammar, callStarts));
         }
 
         StringBuilder systemAddition = new StringBuilder();
-        if (offerTools) {
+        if (describeTools) {
             systemAddition.append(ToolCallFormat.toSystemSection(tools));
         }
         if (json && toolChoice != REQUIRED) {
@@ -111,8 +119,16 @@ public final class ChatPrompt {
                 toChatTurns(messages, systemAddition.toString()),
                 root == null ? null : grammar.build(root),
                 !(offerTools && toolChoice == REQUIRED),
-                offerTools,
+                callStarts,
                 toolsWithoutArguments);
+    }
+
+    private static Set<String> toolsAnsweredLast(List<ChatMessage> messages) {
+        Set<String> names = new HashSet<>();
+        for (int i = messages.size() - 1; i >= 0 && messages.get(i) instanceof ToolExecutionResultMessage; i--) {
+            names.add(((ToolExecutionResultMessage) messages.get(i)).toolName());
+        }
+        return names;
     }
 
     /** The conversation, ready for the model's chat template. */
@@ -131,7 +147,7 @@ public final class ChatPrompt {
     }
 
     AnswerParser newAnswerParser(AnswerParser.Listener listener, Supplier<String> ids) {
-        return new AnswerParser(textAllowed, toolsAllowed, toolsWithoutArguments, ids, listener);
+        return new AnswerParser(textAllowed, callStarts, toolsWithoutArguments, ids, listener);
     }
 
     /**

@@ -77,6 +77,17 @@ public final class Gbnf {
         return sb.append('"').toString();
     }
 
+    /** One character escaped for use inside a GBNF character class. */
+    static String classChar(char c) {
+        return switch (c) {
+            case '\\', ']', '[', '-', '^' -> "\\" + c;
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> c < 0x20 ? String.format("\\x%02X", (int) c) : String.valueOf(c);
+        };
+    }
+
     /** A valid rule name made from {@code hint}: llama.cpp allows only letters, digits and '-'. */
     static String ruleName(String hint) {
         StringBuilder sb = new StringBuilder();

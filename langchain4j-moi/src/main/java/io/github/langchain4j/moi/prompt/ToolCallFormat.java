@@ -10,6 +10,8 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +23,8 @@ final class ToolCallFormat {
 
     static final String CALL_OPEN = "<tool_call>";
     static final String CALL_CLOSE = "</tool_call>";
+    static final String FENCE_OPEN = "```json";
+    static final String FENCE_CLOSE = "```";
     /** The most calls one answer may hold: a small model must not be able to repeat calls until the context fills. */
     static final int MAX_CALLS = 8;
 
@@ -88,9 +92,11 @@ final class ToolCallFormat {
 
     /**
      * Defines the rules for one or more tool calls and returns the name of the rule that matches them: every
-     * call names a declared tool and carries arguments valid for that tool's schema.
+     * call names a declared tool and carries arguments valid for that tool's schema. Besides the trained
+     * {@code <tool_call>} form, calls may come as a fenced {@code ```json} block or, when
+     * {@code bareCallsAllowed}, as bare JSON objects: small models often write their calls that way.
      */
-    static String toGrammar(GrammarBuilder grammar, List<ToolSpecification> tools) {
+    static String toGrammar(GrammarBuilder grammar, List<ToolSpecification> tools, boolean bareCallsAllowed) {
         grammar.json(WS);
         List<String> callBodies = new ArrayList<>();
         for (ToolSpecification tool : tools) {
@@ -104,13 +110,53 @@ final class ToolCallFormat {
             callBodies.add(grammar.define("tool-" + tool.name(), Gbnf.literal(JsonText.quote(tool.name()))
                     + " ws \",\" ws \"\\\"arguments\\\"\" ws \":\" ws " + arguments));
         }
-        String call = grammar.define("tool-call", Gbnf.literal(CALL_OPEN + "\n{") + " ws \"\\\"name\\\"\" ws \":\" ws ( "
-                + String.join(" | ", callBodies) + " ) ws " + Gbnf.literal("}\n" + CALL_CLOSE));
-        return grammar.define("tool-calls", call + " ( \"\\n\" " + call + " ){0," + (MAX_CALLS - 1) + "}");
+        String call = grammar.define("call", "\"{\" ws \"\\\"name\\\"\" ws \":\" ws ( "
+                + String.join(" | ", callBodies) + " ) ws \"}\"");
+        String more = "{0," + (MAX_CALLS - 1) + "}";
+        String tagged = grammar.define("tagged-call", Gbnf.literal(CALL_OPEN + "\n") + " " + call + " "
+                + Gbnf.literal("\n" + CALL_CLOSE));
+        List<String> forms = new ArrayList<>();
+        forms.add(tagged + " ( \"\\n\" " + tagged + " )" + more);
+        forms.add(Gbnf.literal(FENCE_OPEN + "\n") + " " + call + " ( \"\\n\" " + call + " )" + more + " "
+                + Gbnf.literal("\n" + FENCE_CLOSE));
+        if (bareCallsAllowed) {
+            forms.add(call + " ( \"\\n\" " + call + " )" + more);
+        }
+        return grammar.define("tool-calls", String.join(" | ", forms));
     }
 
-    /** A plain-text answer: anything that does not start like a tool call. */
-    static String toPlainTextGrammar(GrammarBuilder grammar) {
-        return grammar.define("plain-text", "[^<] .*");
+    /** How the forms of {@link #toGrammar} start. */
+    static List<String> toCallStarts(boolean bareCallsAllowed) {
+        return bareCallsAllowed ? List.of(CALL_OPEN, FENCE_OPEN, "{") : List.of(CALL_OPEN, FENCE_OPEN);
+    }
+
+    /**
+     * A non-empty plain-text answer that does not start with any of {@code excludedStarts} (so it cannot be
+     * mistaken for a tool call): a trie of the prefixes, each node allowing any other next character.
+     */
+    static String toPlainTextGrammar(GrammarBuilder grammar, List<String> excludedStarts) {
+        return grammar.define("plain-text", textNotStartingWith(grammar, excludedStarts, true));
+    }
+
+    private static String textNotStartingWith(GrammarBuilder grammar, List<String> prefixes, boolean atStart) {
+        Map<Character, List<String>> byFirst = new TreeMap<>();
+        for (String prefix : prefixes) {
+            byFirst.computeIfAbsent(prefix.charAt(0), c -> new ArrayList<>()).add(prefix.substring(1));
+        }
+        StringBuilder excluded = new StringBuilder();
+        byFirst.keySet().forEach(c -> excluded.append(Gbnf.classChar(c)));
+        List<String> alternatives = new ArrayList<>();
+        if (!atStart) {
+            alternatives.add("\"\""); // the text may end here
+        }
+        alternatives.add("[^" + excluded + "] .*");
+        byFirst.forEach((c, rests) -> {
+            if (rests.stream().noneMatch(String::isEmpty)) { // c alone does not complete an excluded start
+                String next = grammar.define("plain-text-" + Integer.toHexString(c),
+                        textNotStartingWith(grammar, rests, false));
+                alternatives.add(Gbnf.literal(String.valueOf(c)) + " " + next);
+            }
+        });
+        return String.join(" | ", alternatives);
     }
 }

@@ -21,8 +21,14 @@ class AnswerParserTest {
     private final List<String> order = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
 
+    private static final List<String> CALL_STARTS = List.of("<tool_call>", "```json", "{");
+
     private AnswerParser parser(boolean text, boolean tools, String... toolsWithoutArguments) {
-        return new AnswerParser(text, tools, Set.of(toolsWithoutArguments), () -> "id" + ids.incrementAndGet(),
+        return parser(text, tools ? CALL_STARTS : List.of(), toolsWithoutArguments);
+    }
+
+    private AnswerParser parser(boolean text, List<String> callStarts, String... toolsWithoutArguments) {
+        return new AnswerParser(text, callStarts, Set.of(toolsWithoutArguments), () -> "id" + ids.incrementAndGet(),
                 new AnswerParser.Listener() {
                     @Override
                     public void onText(String t) {
@@ -145,21 +151,45 @@ class AnswerParserTest {
     }
 
     @Test
+    void calls_in_a_json_fence_or_bare_are_calls_too() {
+        AnswerParser fenced = parser(true, true);
+        feed(fenced, "``", "`json\n{\"name\": \"a\", \"arguments\": {\"x\": 1}}\n{\"name\": \"b\", ",
+                "\"arguments\": {}}\n``", "`");
+        assertThat(fenced.text()).isNull();
+        assertThat(fenced.toolExecutionRequests()).extracting(ToolExecutionRequest::name).containsExactly("a", "b");
+
+        AnswerParser bare = parser(true, true);
+        feed(bare, "{\"name\": \"a\", \"arguments\": {\"x\": 1}}");
+        assertThat(bare.toolExecutionRequests()).hasSize(1);
+        assertThat(bare.toolExecutionRequests().get(0).arguments()).isEqualTo("{\"x\": 1}");
+    }
+
+    @Test
+    void a_code_block_that_is_not_json_is_text() {
+        AnswerParser parser = parser(true, true);
+
+        feed(parser, "```", "python\nprint(1)\n```");
+
+        assertThat(parser.text()).isEqualTo("```python\nprint(1)\n```");
+        assertThat(texts).containsExactly("```python\nprint(1)\n```"); // held back until it could not be a call
+    }
+
+    @Test
     void malformed_tool_calls_are_reported() {
         assertThatThrownBy(() -> feed(parser(false, true), "Sure! <tool_call>"))
                 .isInstanceOf(MoiException.class)
                 .hasMessageContaining("malformed tool call");
         assertThatThrownBy(() -> feed(parser(false, true), "<tool_call>\n[1]"))
                 .isInstanceOf(MoiException.class)
-                .hasMessageContaining("expected '{'");
+                .hasMessageContaining("expected a tool call");
         assertThatThrownBy(() -> feed(parser(false, true), "<tool_call>\n{\"arguments\": {}}\n</tool_call>"))
                 .isInstanceOf(MoiException.class)
                 .hasMessageContaining("without a \"name\"");
     }
 
     @Test
-    void json_answer_is_text_when_text_or_tools_are_allowed() {
-        AnswerParser parser = parser(true, true);
+    void json_answer_is_text_when_bare_calls_are_not_allowed() {
+        AnswerParser parser = parser(true, List.of("<tool_call>", "```json"));
 
         feed(parser, "{\"weather\"", ": \"sunny\"}");
 

@@ -96,9 +96,44 @@ class ChatPromptTest {
             assertThat(GbnfMatcher.matches(grammar, time.replace("{}", "{\"tz\": 1}"))).isFalse();
             assertThat(GbnfMatcher.matches(grammar, weather + "\nmore text")).isFalse();
         }
+        String bare = "{\"name\": \"getWeather\", \"arguments\": {\"city\": \"Munich\"}}";
+        for (String grammar : List.of(auto, required)) {
+            assertThat(GbnfMatcher.matches(grammar, bare)).isTrue();
+            assertThat(GbnfMatcher.matches(grammar, "```json\n" + bare + "\n```")).isTrue();
+        }
         assertThat(GbnfMatcher.matches(auto, "It is sunny.")).isTrue();
+        assertThat(GbnfMatcher.matches(auto, "<b>sunny</b>")).isTrue();
+        assertThat(GbnfMatcher.matches(auto, "```python\nprint(1)\n```")).isTrue();
+        assertThat(GbnfMatcher.matches(auto, "`")).isTrue();
         assertThat(GbnfMatcher.matches(required, "It is sunny.")).isFalse();
         assertThat(GbnfMatcher.matches(auto, "<tool_call> oops")).isFalse();
+        assertThat(GbnfMatcher.matches(auto, "```json\n[1]\n```")).isFalse();
+        assertThat(GbnfMatcher.matches(auto, "{\"city\": \"Munich\"}")).isFalse();
+    }
+
+    @Test
+    void right_after_their_results_the_tools_just_called_are_not_callable() {
+        ToolExecutionRequest call = ToolExecutionRequest.builder()
+                .id("c1").name("getWeather").arguments("{\"city\":\"Munich\"}").build();
+        List<dev.langchain4j.data.message.ChatMessage> afterResult = List.of(UserMessage.from("Weather?"),
+                AiMessage.from(call), ToolExecutionResultMessage.from(call, "sunny"));
+
+        ChatPrompt onlyThatTool = ChatPrompt.from(afterResult,
+                ChatRequestParameters.builder().toolSpecifications(WEATHER).build());
+        assertThat(onlyThatTool.grammar()).isNull(); // nothing left to call: free text
+        assertThat(onlyThatTool.turns().get(0).content()).contains("# Tools"); // still described for the history
+
+        ChatPrompt withAnother = ChatPrompt.from(afterResult,
+                ChatRequestParameters.builder().toolSpecifications(WEATHER, TIME).build());
+        String time = "<tool_call>\n{\"name\": \"get_current_time\", \"arguments\": {}}\n</tool_call>";
+        assertThat(GbnfMatcher.matches(withAnother.grammar(), time)).isTrue();
+        assertThat(GbnfMatcher.matches(withAnother.grammar(), time.replace("get_current_time\", \"arguments\": {}",
+                "getWeather\", \"arguments\": {\"city\": \"Munich\"}"))).isFalse();
+
+        ChatPrompt required = ChatPrompt.from(afterResult, ChatRequestParameters.builder()
+                .toolSpecifications(WEATHER).toolChoice(ToolChoice.REQUIRED).build());
+        assertThat(GbnfMatcher.matches(required.grammar(), time.replace("get_current_time\", \"arguments\": {}",
+                "getWeather\", \"arguments\": {\"city\": \"Munich\"}"))).isTrue();
     }
 
     @Test
