@@ -10,7 +10,7 @@ import java.util.Optional;
  * Where the model comes from when {@code --model} is not given: the system property {@value #PROPERTY}, else the
  * environment variable {@value #ENV}, else the library's default model.
  */
-final class DefaultModelLocator {
+public final class DefaultModelLocator {
 
     static final String PROPERTY = "moi.model";
     static final String ENV = "MOI_MODEL";
@@ -19,7 +19,7 @@ final class DefaultModelLocator {
     }
 
     /** The model file to use when {@code --model} is not given. */
-    static Path defaultModelPath() {
+    public static Path defaultModelPath() {
         return configuredModelPath().orElseGet(() -> new ModelCache().resolve(KnownModel.DEFAULT));
     }
 
