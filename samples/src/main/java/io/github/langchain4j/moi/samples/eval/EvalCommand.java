@@ -124,6 +124,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-progress", order = 18, description = "No progress bar.")
     boolean noProgress;
 
+    @Option(names = "--report-only", order = 18,
+            description = "Generate nothing: write the report from the answers already in the results file.")
+    boolean reportOnly;
+
     @Option(names = {"-v", "--verbose"}, order = 19, description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -179,7 +183,7 @@ public final class EvalCommand implements Callable<Integer> {
                     problems.size(), modeList.size(), modeList.stream().map(EvalMode::label)
                             .collect(Collectors.joining(", ")), seedList.size(), total, total - remaining, resultsPath);
             stderr.flush();
-            if (remaining > 0) {
+            if (remaining > 0 && !reportOnly) {
                 runRemaining(modelPath, sampling, settings, problems, modeList, seedList, results, total, remaining,
                         stderr);
             }
@@ -253,7 +257,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The command line as typed, for the report. */
     private String commandLine() {
-        List<String> words = new ArrayList<>(List.of("./moi", "eval"));
+        List<String> words = new ArrayList<>(List.of("./moi")); // the original arguments start with "eval"
         List<String> args = spec.commandLine().getParseResult() == null ? List.of()
                 : spec.commandLine().getParseResult().originalArgs();
         for (String arg : args) {
