@@ -226,8 +226,11 @@ public final class Countdown {
                 values.add(result);
                 expressions.add("(" + ea + " " + op + " " + eb + ")");
             }
+            if (!ok) {
+                continue;
+            }
             long target = values.get(0);
-            if (ok && target >= 10 && target <= 100) {
+            if (target >= 10 && target <= 100) {
                 String solution = expressions.get(0);
                 return new Instance(numbers, target, solution.substring(1, solution.length() - 1));
             }
