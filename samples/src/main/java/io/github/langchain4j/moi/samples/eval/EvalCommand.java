@@ -257,9 +257,12 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The command line as typed, for the report. */
     private String commandLine() {
-        List<String> words = new ArrayList<>(List.of("./moi")); // the original arguments start with "eval"
+        List<String> words = new ArrayList<>(List.of("./moi", "eval"));
         List<String> args = spec.commandLine().getParseResult() == null ? List.of()
                 : spec.commandLine().getParseResult().originalArgs();
+        if (!args.isEmpty() && args.get(0).equals("eval")) {
+            args = args.subList(1, args.size()); // run as "moi eval": the arguments start with the subcommand
+        }
         for (String arg : args) {
             words.add(arg.matches("[A-Za-z0-9_./:=,+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
         }
