@@ -134,6 +134,31 @@ class EvalCommandTest {
     }
 
     @Test
+    void moiRunsEveryBetaOfTheGrid() {
+        List<Double> betas = new ArrayList<>();
+        EvalCommand command = new EvalCommand(path -> new Solver.Loaded((prompt, sampling, moi, maxTokens) -> {
+            betas.add(moi.mode() == MoiMode.MOI ? moi.beta() : -1.0);
+            return new Solver.Completion("Answer: 0", 1, "stop");
+        }, () -> { }));
+        int code = new CommandLine(command).setErr(new PrintWriter(new StringWriter()))
+                .setOut(new PrintWriter(new StringWriter())).execute("--dataset", dataset.toString(), "--model",
+                        model.toString(), "--out", dir.resolve("grid").toString(), "--limit", "1", "--modes", "moi",
+                        "--betas", "2,4");
+        assertThat(code).isZero();
+        assertThat(betas).containsExactly(2.0, 4.0);
+
+        betas.clear();
+        new CommandLine(new EvalCommand(path -> new Solver.Loaded((prompt, sampling, moi, maxTokens) -> {
+            betas.add(moi.mode() == MoiMode.MOI ? moi.beta() : -1.0);
+            return new Solver.Completion("Answer: 0", 1, "stop");
+        }, () -> { }))).setErr(new PrintWriter(new StringWriter())).setOut(new PrintWriter(new StringWriter()))
+                .execute("--dataset", dataset.toString(), "--model", model.toString(), "--out",
+                        dir.resolve("default").toString(), "--limit", "1");
+        assertThat(betas).as("default: off, the paper's betas, direct")
+                .containsExactly(-1.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, -1.0);
+    }
+
+    @Test
     void reportOnlyGeneratesNothing() {
         assertThat(run(Integer.MAX_VALUE, "--report-only")).isZero();
         assertThat(calls).isEmpty();
