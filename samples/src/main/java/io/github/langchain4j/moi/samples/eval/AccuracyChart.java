@@ -58,7 +58,7 @@ public final class AccuracyChart {
                 continue;
             }
             Color color = m.kind().equals("off") ? OFF : DIRECT;
-            String name = String.format(Locale.ROOT, "%s %.3f", m.mode(), m.accuracy());
+            String name = String.format(Locale.ROOT, "%s %.3f (dotted: interval)", m.mode(), m.accuracy());
             line(chart, name, xMin, xMax, m.accuracy(), color, SeriesLines.SOLID, true);
             line(chart, m.mode() + " low", xMin, xMax, m.ciLow(), color, SeriesLines.DASH_DASH, false);
             line(chart, m.mode() + " high", xMin, xMax, m.ciHigh(), color, SeriesLines.DASH_DASH, false);
@@ -77,6 +77,7 @@ public final class AccuracyChart {
             }
             XYSeries series = chart.addSeries("moi", x, y);
             series.setLineColor(MOI);
+            series.setLineStyle(SeriesLines.SOLID);
             series.setMarkerColor(MOI);
             series.setMarker(SeriesMarkers.CIRCLE);
         }
