@@ -30,7 +30,7 @@ class EvalIT {
     void smallRunOnTheDefaultModelWritesTheResultsTheReportTheJsonAndTheChart() throws Exception {
         Path model = new ModelCache().resolve(KnownModel.DEFAULT);
         Path out = dir.resolve("out");
-        int maxTokens = Integer.getInteger("eval.it.maxTokens", 32); // -Deval.it.maxTokens=8 on a crowded machine
+        int maxTokens = Integer.getInteger("eval.it.maxTokens", 16); // -Deval.it.maxTokens=8 on a crowded machine
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int code = MoiCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
