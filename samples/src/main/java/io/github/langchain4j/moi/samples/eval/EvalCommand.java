@@ -131,14 +131,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, order = 19, description = "Print stack traces of errors.")
     boolean verbose;
 
-    private final Function<Path, Solver.Loaded> loader;
+    private final Function<EngineConfig, Solver.Loaded> loader;
 
     public EvalCommand() {
         this(EvalCommand::loadModel);
     }
 
     /** With another model loader (tests). */
-    public EvalCommand(Function<Path, Solver.Loaded> loader) {
+    public EvalCommand(Function<EngineConfig, Solver.Loaded> loader) {
         this.loader = loader;
     }
 
@@ -150,6 +150,7 @@ public final class EvalCommand implements Callable<Integer> {
                 SamplingOptions.DEFAULTS.repeatPenalty(), SamplingOptions.DEFAULTS.repeatLastN(),
                 SamplingOptions.DEFAULT_SEED));
         usage(() -> new MoiOptions(MoiOptions.DEFAULTS.mode(), MoiOptions.DEFAULT_BETA, mixTopK));
+        usage(() -> EngineConfig.of(Path.of("model.gguf")).withThreads(threads));
         if (seeds < 1) {
             throw usageError("--seeds must be >= 1, was " + seeds);
         }
@@ -215,7 +216,7 @@ public final class EvalCommand implements Callable<Integer> {
         Thread notice = new Thread(() -> System.err.printf("%neval: stopped; %d answers kept in %s; run the same "
                 + "command again to resume%n", results.records().size(), results.path()));
         Runtime.getRuntime().addShutdownHook(notice);
-        try (Solver.Loaded loaded = loader.apply(modelPath);
+        try (Solver.Loaded loaded = loader.apply(EngineConfig.of(modelPath).withThreads(threads));
              ProgressBar progress = noProgress ? null : progressBar(total, total - remaining, stderr)) {
             new EvalRunner(loaded.solver(), sampling, maxTokens, mixTopK, settings.fingerprint())
                     .run(problems, modeList, seedList, results, progress);
@@ -269,8 +270,8 @@ public final class EvalCommand implements Callable<Integer> {
         return String.join(" ", words);
     }
 
-    private static Solver.Loaded loadModel(Path modelPath) {
-        MoiEngine engine = MoiEngine.load(EngineConfig.of(modelPath));
+    private static Solver.Loaded loadModel(EngineConfig config) {
+        MoiEngine engine = MoiEngine.load(config);
         return new Solver.Loaded(Solver.of(engine), engine::close);
     }
 

@@ -159,6 +159,21 @@ class EvalCommandTest {
     }
 
     @Test
+    void theModelIsLoadedWithTheThreadsAsked() {
+        List<io.github.langchain4j.moi.engine.EngineConfig> configs = new ArrayList<>();
+        new CommandLine(new EvalCommand(config -> {
+            configs.add(config);
+            return fake(Integer.MAX_VALUE);
+        })).setErr(new PrintWriter(new StringWriter())).setOut(new PrintWriter(new StringWriter()))
+                .execute("--dataset", dataset.toString(), "--model", model.toString(), "--out",
+                        dir.resolve("threads").toString(), "--limit", "1", "--modes", "off", "--threads", "1");
+        assertThat(configs).singleElement().satisfies(c -> {
+            assertThat(c.threads()).isEqualTo(1);
+            assertThat(c.modelPath()).isEqualTo(model);
+        });
+    }
+
+    @Test
     void reportOnlyGeneratesNothing() {
         assertThat(run(Integer.MAX_VALUE, "--report-only")).isZero();
         assertThat(calls).isEmpty();
