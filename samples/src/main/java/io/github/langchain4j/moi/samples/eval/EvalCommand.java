@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * program checks exactly, with paired statistics. Results go to a JSON Lines file as each answer finishes, so that an
  * interrupted run resumes where it stopped; the report (Markdown, JSON, PNG) is written at the end.
  */
-@Command(name = "eval", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "eval", sortOptions = false,
         description = {"Compares decoding modes on checkable problems: CountDown (3 or 4 numbers), multi-step "
                 + "arithmetic, or your own JSON Lines file. Writes NAME-results.jsonl as it goes (a rerun resumes), "
                 + "then NAME.md, NAME.json and NAME.png."},
@@ -49,6 +49,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, order = 0, description = "Show this help and exit.")
+    boolean help;
 
     @Option(names = "--task", paramLabel = "TASK", order = 1,
             description = "countdown3, countdown4 or arithmetic (default: ${DEFAULT-VALUE}).")
@@ -82,7 +85,7 @@ public final class EvalCommand implements Callable<Integer> {
     int maxTokens = 512;
 
     @Option(names = "--model", paramLabel = "PATH", order = 8,
-            description = "GGUF model file (default: $MOI_MODEL, else the library's default model).")
+            description = "GGUF model file (default: -Dmoi.model, $MOI_MODEL, else the library's default model).")
     Path model;
 
     @Option(names = "--temperature", paramLabel = "T", order = 9,
