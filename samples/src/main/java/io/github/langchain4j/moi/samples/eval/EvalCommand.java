@@ -181,6 +181,7 @@ public final class EvalCommand implements Callable<Integer> {
 
         Path resultsPath = out.resolve(base + "-results.jsonl");
         try (ResultsFile results = ResultsFile.open(resultsPath, settings.fingerprint())) {
+            EvalRunner.checkSameProblems(problems, results);
             long total = (long) problems.size() * seedList.size() * modeList.size();
             long remaining = EvalRunner.remaining(problems, modeList, seedList, results);
             stderr.printf(Locale.ROOT, "eval: %d problems x %d modes (%s) x %d seeds = %d answers; %d already in %s%n",

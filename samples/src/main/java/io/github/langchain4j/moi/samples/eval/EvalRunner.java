@@ -26,6 +26,25 @@ public final class EvalRunner {
         this.settings = settings;
     }
 
+    /**
+     * Refuses a results file whose answers were given to other problems under the same ids (a changed prompt,
+     * answer or check): resuming would mix two experiments.
+     */
+    public static void checkSameProblems(List<Problem> problems, ResultsFile results) {
+        java.util.Map<String, String> hashes = new java.util.HashMap<>();
+        for (Problem problem : problems) {
+            hashes.put(problem.id(), problem.fingerprint());
+        }
+        for (ResultRecord record : results.records()) {
+            String expected = hashes.get(record.problem());
+            if (expected != null && record.problemHash() != null && !expected.equals(record.problemHash())) {
+                throw new IllegalArgumentException(results.path() + " holds answers to another version of problem '"
+                        + record.problem() + "' (another prompt, answer or check); use another --out or --name, or "
+                        + "delete the file to start over");
+            }
+        }
+    }
+
     /** How many of the runs are still to do. */
     public static long remaining(List<Problem> problems, List<EvalMode> modes, List<Long> seeds, ResultsFile results) {
         long count = 0;
@@ -70,6 +89,6 @@ public final class EvalRunner {
         double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
         return new ResultRecord(problem.id(), mode.label(), seed, problem.isCorrect(completion.text()),
                 completion.tokens(), completion.finish(), Check.finalAnswer(completion.text()), completion.text(),
-                seconds, settings);
+                seconds, settings, problem.fingerprint());
     }
 }

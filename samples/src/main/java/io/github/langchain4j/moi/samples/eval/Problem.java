@@ -33,6 +33,18 @@ public record Problem(String id, String prompt, Check check, String answer, List
         }
     }
 
+    /** A short hash of what the model sees and what is checked: results are resumed only for the same problem. */
+    public String fingerprint() {
+        String text = check + "\u0000" + answer + "\u0000" + numbers + "\u0000" + prompt;
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether {@code response}, the model's whole answer, is correct. */
     public boolean isCorrect(String response) {
         return check.isCorrect(this, response);

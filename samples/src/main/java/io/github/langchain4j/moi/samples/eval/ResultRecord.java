@@ -15,9 +15,10 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param response  the whole generated text
  * @param seconds   generation time
  * @param settings  fingerprint of the run's settings (task, model, sampler...): a rerun resumes only with the same
+ * @param problemHash  {@link Problem#fingerprint()} of the problem answered (null in files written before it existed)
  */
 public record ResultRecord(String problem, String mode, long seed, boolean correct, int tokens, String finish,
-                           String answer, String response, double seconds, String settings) {
+                           String answer, String response, double seconds, String settings, String problemHash) {
 
     /** The resume key. */
     @JsonIgnore

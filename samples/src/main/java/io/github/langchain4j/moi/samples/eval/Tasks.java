@@ -83,8 +83,9 @@ public enum Tasks {
                 lastWasProduct = false;
             }
         }
+        // no example number in the prompt: the model would copy it
         String prompt = String.format(Locale.ROOT, "Compute %s. Work it out step by step, briefly. Then write the "
-                + "final result alone on the last line, after \"Answer:\", for example: Answer: 42", expression);
+                + "final result alone on the last line, as \"Answer: <integer>\".", expression);
         return new Problem(id, prompt, Check.NUMBER, Long.toString(value), List.of());
     }
 }

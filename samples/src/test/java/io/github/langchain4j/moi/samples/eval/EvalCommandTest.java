@@ -98,6 +98,18 @@ class EvalCommandTest {
     }
 
     @Test
+    void refusesToResumeAnswersToAChangedProblem() throws Exception {
+        assertThat(run(Integer.MAX_VALUE, "--limit", "2")).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(dataset));
+        lines.set(1, lines.get(1).replace("What is 2 + 2?", "What is 2 + 2? Think."));
+        Files.write(dataset, lines);
+        calls.clear();
+        assertThat(run(Integer.MAX_VALUE, "--limit", "2")).isNotZero();
+        assertThat(err).contains("another version of problem 'q2'");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void writesTheReportTheJsonAndTheChart() throws Exception {
         assertThat(run(Integer.MAX_VALUE, "--seeds", "2")).isZero();
         assertThat(calls).hasSize(40).anySatisfy(c -> assertThat(c).endsWith(" 43"));

@@ -17,7 +17,7 @@ class ResultsFileTest {
     Path dir;
 
     static ResultRecord record(String problem, String mode, long seed, boolean correct) {
-        return new ResultRecord(problem, mode, seed, correct, 12, "stop", "42", "...\nAnswer: 42", 0.5, "abc");
+        return new ResultRecord(problem, mode, seed, correct, 12, "stop", "42", "...\nAnswer: 42", 0.5, "abc", "123456");
     }
 
     @Test
