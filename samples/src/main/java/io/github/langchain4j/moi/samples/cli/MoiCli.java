@@ -2,6 +2,7 @@ package io.github.langchain4j.moi.samples.cli;
 
 import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.samples.eval.EvalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -29,14 +30,16 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * The {@code moi} command line: {@code moi chat "<message>"} and {@code moi generate --prompt P [options]}.
+ * The {@code moi} command line: {@code moi chat "<message>"}, {@code moi generate --prompt P [options]} and
+ * {@code moi eval [options]} (accuracy of the decoding modes on checkable tasks).
  *
  * <p>Exit codes: 0 success; 1 a runtime failure (model file, generation, trace file), with the message on stderr;
  * 2 invalid usage or an invalid option value, with the message naming the option and a usage hint. Stack traces
  * only with {@code --verbose} or {@code MOI_DEBUG=1}. Text goes to stdout (UTF-8), everything else to stderr.
  */
 @Command(name = "moi", mixinStandardHelpOptions = true, versionProvider = MoiCli.Version.class,
-        subcommands = {ChatCommand.class, GenerateCommand.class, io.github.langchain4j.moi.samples.bench.BenchCommand.class,
+        subcommands = {ChatCommand.class, GenerateCommand.class, EvalCommand.class,
+                io.github.langchain4j.moi.samples.bench.BenchCommand.class,
                 io.github.langchain4j.moi.samples.soak.SoakCommand.class},
         description = "Mixture-of-Inputs (MoI) decoding with a local GGUF model.",
         exitCodeListHeading = MoiCli.EXIT_CODES_HEADING,
@@ -73,7 +76,7 @@ public final class MoiCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: chat or generate");
+        throw new ParameterException(spec.commandLine(), "missing command: chat, generate or eval");
     }
 
     public static void main(String... args) {

@@ -1,0 +1,124 @@
+package io.github.langchain4j.moi.samples.eval;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How a response is judged. Every check reads the model's final answer ({@link #finalAnswer}): the text after the
+ * last {@code Answer:} marker, else the last non-empty line.
+ */
+public enum Check {
+
+    /** The final answer equals the expected one, ignoring case, surrounding markup and a trailing period. */
+    EXACT {
+        @Override
+        boolean isCorrect(Problem problem, String response) {
+            return normalize(finalAnswer(response)).equalsIgnoreCase(normalize(problem.answer()));
+        }
+    },
+
+    /**
+     * The first number after the last {@code =} of the final answer (else its first number) equals the expected
+     * number exactly (decimal comparison; thousands separators allowed: {@code 1,234}).
+     */
+    NUMBER {
+        @Override
+        boolean isCorrect(Problem problem, String response) {
+            BigDecimal expected = new BigDecimal(problem.answer().trim().replace(",", ""));
+            BigDecimal actual = firstNumber(finalAnswer(response));
+            return actual != null && actual.compareTo(expected) == 0;
+        }
+    },
+
+    /** The final answer contains the expected text, ignoring case. */
+    CONTAINS {
+        @Override
+        boolean isCorrect(Problem problem, String response) {
+            return finalAnswer(response).toLowerCase(Locale.ROOT)
+                    .contains(problem.answer().trim().toLowerCase(Locale.ROOT));
+        }
+    },
+
+    /** The final answer is an expression that uses each of the numbers exactly once and equals the target. */
+    COUNTDOWN {
+        @Override
+        boolean isCorrect(Problem problem, String response) {
+            return Countdown.verify(finalAnswer(response), problem.numbers(), Long.parseLong(problem.answer()))
+                    == Countdown.Verdict.CORRECT;
+        }
+    };
+
+    abstract boolean isCorrect(Problem problem, String response);
+
+    /** Parses a check name case-insensitively. */
+    public static Check parse(String name) {
+        for (Check check : values()) {
+            if (check.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return check;
+            }
+        }
+        throw new IllegalArgumentException("unknown check '" + name + "': expected one of exact, number, contains, "
+                + "countdown");
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    private static final Pattern ANSWER_MARKER = Pattern.compile("(?i)answer\\s*[:：]");
+    private static final Pattern NUMBER_PATTERN = Pattern.compile("-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?");
+
+    /**
+     * The model's final answer: what follows the last {@code Answer:} (on the same line, else the next non-empty
+     * line), else the last non-empty line; markdown emphasis around the marker is dropped.
+     */
+    public static String finalAnswer(String response) {
+        String text = response == null ? "" : response.replace("\r", "");
+        Matcher marker = ANSWER_MARKER.matcher(text);
+        int end = -1;
+        while (marker.find()) {
+            end = marker.end();
+        }
+        if (end >= 0) {
+            for (String line : text.substring(end).split("\n")) {
+                String cleaned = line.replaceAll("^[\\s*_]+|[\\s*_]+$", "");
+                if (!cleaned.isEmpty()) {
+                    return cleaned;
+                }
+            }
+            return "";
+        }
+        String[] lines = text.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (!lines[i].isBlank()) {
+                return lines[i].trim();
+            }
+        }
+        return "";
+    }
+
+    /** The first number after the last '=' (else the first number), or null. */
+    static BigDecimal firstNumber(String answer) {
+        String tail = answer.substring(answer.lastIndexOf('=') + 1);
+        Matcher matcher = NUMBER_PATTERN.matcher(tail);
+        if (!matcher.find()) {
+            return null;
+        }
+        return new BigDecimal(matcher.group().replace(",", ""));
+    }
+
+    /** Without markup (bold, code, LaTeX dollars, \boxed{}), surrounding quotes, a trailing period and extra spaces. */
+    static String normalize(String text) {
+        String s = text.trim();
+        Matcher boxed = Pattern.compile("\\\\boxed\\{(.*)}").matcher(s);
+        if (boxed.find()) {
+            s = boxed.group(1);
+        }
+        s = s.replaceAll("[*`$]", "").trim();
+        s = s.replaceAll("^[\"'“”‘’]+|[\"'“”‘’]+$", "");
+        s = s.replaceAll("[.。]+$", "").trim();
+        return s.replaceAll("\\s+", " ");
+    }
+}

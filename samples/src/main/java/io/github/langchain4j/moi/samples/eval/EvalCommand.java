@@ -1,0 +1,318 @@
+package io.github.langchain4j.moi.samples.eval;
+
+import io.github.langchain4j.moi.ModelFileException;
+import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.engine.MoiEngine;
+import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.SamplingOptions;
+import io.github.langchain4j.moi.samples.cli.DefaultModelLocator;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * {@code moi eval}: accuracy of standard decoding, MoI over a beta grid and the direct mixture on problems that the
+ * program checks exactly, with paired statistics. Results go to a JSON Lines file as each answer finishes, so that an
+ * interrupted run resumes where it stopped; the report (Markdown, JSON, PNG) is written at the end.
+ */
+@Command(name = "eval", sortOptions = false,
+        description = {"Compares decoding modes on checkable problems: CountDown (3 or 4 numbers), multi-step "
+                + "arithmetic, or your own JSON Lines file. Writes NAME-results.jsonl as it goes (a rerun resumes), "
+                + "then NAME.md, NAME.json and NAME.png."},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:Success.", "1:Runtime failure: model, files.",
+                "2:Invalid usage or option value."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, order = 0, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--task", paramLabel = "TASK", order = 1,
+            description = "countdown3, countdown4 or arithmetic (default: ${DEFAULT-VALUE}).")
+    String task = Tasks.COUNTDOWN4.label();
+
+    @Option(names = "--dataset", paramLabel = "FILE.jsonl", order = 2,
+            description = "Your own problems instead of --task: one JSON object per line, {\"id\", \"prompt\", "
+                    + "\"answer\", \"check\"}, check one of exact, number, contains, countdown (answer "
+                    + "{\"target\": T, \"numbers\": [...]}).")
+    Path dataset;
+
+    @Option(names = "--limit", paramLabel = "N", order = 3,
+            description = "Number of problems (default: 50 generated, or all of the dataset).")
+    Integer limit;
+
+    @Option(names = "--seeds", paramLabel = "N", order = 4,
+            description = "Sampler seeds per problem and mode: 42, 43, ... (default: ${DEFAULT-VALUE}).")
+    int seeds = 1;
+
+    @Option(names = "--modes", paramLabel = "LIST", order = 5,
+            description = "Comma-separated: off, direct, moi:B, or moi for every beta of --betas "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String modes = "off,moi,direct";
+
+    @Option(names = "--betas", paramLabel = "LIST", split = ",", order = 6,
+            description = "The beta grid of 'moi' (default: the paper's ${DEFAULT-VALUE}).")
+    List<Double> betas = new ArrayList<>(EvalMode.PAPER_BETAS);
+
+    @Option(names = "--max-tokens", paramLabel = "N", order = 7,
+            description = "Most tokens per answer (default: ${DEFAULT-VALUE}).")
+    int maxTokens = 512;
+
+    @Option(names = "--model", paramLabel = "PATH", order = 8,
+            description = "GGUF model file (default: -Dmoi.model, $MOI_MODEL, else the library's default model).")
+    Path model;
+
+    @Option(names = "--temperature", paramLabel = "T", order = 9,
+            description = "Sampling temperature (default: the paper's ${DEFAULT-VALUE}).")
+    double temperature = SamplingOptions.DEFAULTS.temperature();
+
+    @Option(names = "--top-p", paramLabel = "P", order = 10,
+            description = "Nucleus sampling threshold (default: the paper's ${DEFAULT-VALUE}).")
+    double topP = SamplingOptions.DEFAULTS.topP();
+
+    @Option(names = "--top-k", paramLabel = "K", order = 11,
+            description = "Keep the K most likely tokens, 0 to disable (default: ${DEFAULT-VALUE}).")
+    int topK = SamplingOptions.DEFAULTS.topK();
+
+    @Option(names = "--min-p", paramLabel = "P", order = 12,
+            description = "Min-p threshold, 0 to disable (default: ${DEFAULT-VALUE}).")
+    double minP = SamplingOptions.DEFAULTS.minP();
+
+    @Option(names = "--mix-top-k", paramLabel = "K", order = 13,
+            description = "MoI support size (default: ${DEFAULT-VALUE}).")
+    int mixTopK = MoiOptions.DEFAULT_MIX_TOP_K;
+
+    @Option(names = "--problem-seed", paramLabel = "S", order = 14,
+            description = "Seed of the generated problems (default: ${DEFAULT-VALUE}).")
+    long problemSeed = 2025;
+
+    @Option(names = "--out", paramLabel = "DIR", order = 15,
+            description = "Folder of the output files (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("eval-out");
+
+    @Option(names = "--name", paramLabel = "NAME", order = 16,
+            description = "Base name of the output files (default: the task, or the dataset file's name).")
+    String name;
+
+    @Option(names = "--threads", paramLabel = "N", order = 17,
+            description = "CPU threads, 0 for all processors (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--no-progress", order = 18, description = "No progress bar.")
+    boolean noProgress;
+
+    @Option(names = "--report-only", order = 18,
+            description = "Generate nothing: write the report from the answers already in the results file.")
+    boolean reportOnly;
+
+    @Option(names = {"-v", "--verbose"}, order = 19, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    private final Function<EngineConfig, Solver.Loaded> loader;
+
+    public EvalCommand() {
+        this(EvalCommand::loadModel);
+    }
+
+    /** With another model loader (tests). */
+    public EvalCommand(Function<EngineConfig, Solver.Loaded> loader) {
+        this.loader = loader;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        SamplingOptions sampling = usage(() -> new SamplingOptions(temperature, topK, topP, minP,
+                SamplingOptions.DEFAULTS.repeatPenalty(), SamplingOptions.DEFAULTS.repeatLastN(),
+                SamplingOptions.DEFAULT_SEED));
+        usage(() -> new MoiOptions(MoiOptions.DEFAULTS.mode(), MoiOptions.DEFAULT_BETA, mixTopK));
+        usage(() -> EngineConfig.of(Path.of("model.gguf")).withThreads(threads));
+        if (seeds < 1) {
+            throw usageError("--seeds must be >= 1, was " + seeds);
+        }
+        if (maxTokens < 1) {
+            throw usageError("--max-tokens must be >= 1, was " + maxTokens);
+        }
+        if (limit != null && limit < 1) {
+            throw usageError("--limit must be >= 1, was " + limit);
+        }
+        List<EvalMode> modeList = usage(() -> EvalMode.parseList(modes, betas));
+        List<Problem> problems = problems();
+        List<Long> seedList = new ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            seedList.add(SamplingOptions.DEFAULT_SEED + i);
+        }
+        Path modelPath = model != null ? model : DefaultModelLocator.defaultModelPath();
+        if (!Files.isRegularFile(modelPath)) {
+            throw new ModelFileException("model file not found: " + modelPath);
+        }
+        String taskLabel = dataset != null ? "dataset:" + dataset.getFileName() : Tasks.parse(task).label();
+        EvalSettings settings = new EvalSettings(commandLine(), taskLabel, problemSeed,
+                modelPath.getFileName().toString(), sampling, maxTokens, mixTopK, seedList, modeList);
+        String base = name != null ? name
+                : dataset != null ? dataset.getFileName().toString().replaceFirst("\\.jsonl?$", "") : taskLabel;
+
+        Path resultsPath = out.resolve(base + "-results.jsonl");
+        try (ResultsFile results = ResultsFile.open(resultsPath, settings.fingerprint())) {
+            EvalRunner.checkSameProblems(problems, results);
+            long total = (long) problems.size() * seedList.size() * modeList.size();
+            long remaining = EvalRunner.remaining(problems, modeList, seedList, results);
+            stderr.printf(Locale.ROOT, "eval: %d problems x %d modes (%s) x %d seeds = %d answers; %d already in %s%n",
+                    problems.size(), modeList.size(), modeList.stream().map(EvalMode::label)
+                            .collect(Collectors.joining(", ")), seedList.size(), total, total - remaining, resultsPath);
+            stderr.flush();
+            if (remaining > 0 && !reportOnly) {
+                runRemaining(modelPath, sampling, settings, problems, modeList, seedList, results, total, remaining,
+                        stderr);
+            }
+            EvalReport.Summary summary = EvalReport.summarize(settings, problems, results.records(),
+                    ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS));
+            Path md = out.resolve(base + ".md");
+            Path json = out.resolve(base + ".json");
+            Path png = out.resolve(base + ".png");
+            AccuracyChart.write(summary, png);
+            EvalReport.writeJson(summary, json);
+            EvalReport.writeMarkdown(summary, md, png.getFileName().toString());
+            for (EvalReport.ModeSummary m : summary.modes()) {
+                stdout.printf(Locale.ROOT, "%-10s %4d/%-4d accuracy %.3f [%.3f, %.3f]%s  %.1f tokens/answer%n",
+                        m.mode(), m.correct(), m.n(), m.accuracy(), m.ciLow(), m.ciHigh(),
+                        m.pValue() == null ? "" : String.format(Locale.ROOT, "  vs off: b=%d c=%d p=%.4f", m.b(),
+                                m.c(), m.pValue()), m.meanTokens());
+            }
+            stdout.printf("report: %s, %s, %s; results: %s%n", md, json, png, resultsPath);
+            stdout.flush();
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("eval: " + e.getMessage(), e);
+        }
+    }
+
+    private void runRemaining(Path modelPath, SamplingOptions sampling, EvalSettings settings, List<Problem> problems,
+                              List<EvalMode> modeList, List<Long> seedList, ResultsFile results, long total,
+                              long remaining, PrintWriter stderr) throws IOException {
+        Thread notice = new Thread(() -> System.err.printf("%neval: stopped; %d answers kept in %s; run the same "
+                + "command again to resume%n", results.records().size(), results.path()));
+        Runtime.getRuntime().addShutdownHook(notice);
+        try (Solver.Loaded loaded = loader.apply(EngineConfig.of(modelPath).withThreads(threads));
+             ProgressBar progress = noProgress ? null : progressBar(total, total - remaining, stderr)) {
+            new EvalRunner(loaded.solver(), sampling, maxTokens, mixTopK, settings.fingerprint())
+                    .run(problems, modeList, seedList, results, progress);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(notice);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it says where the results are
+            }
+        }
+    }
+
+    private List<Problem> problems() {
+        List<Problem> all;
+        if (dataset != null) {
+            try {
+                all = Dataset.read(dataset);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read dataset " + dataset + ": " + e.getMessage(), e);
+            }
+            return limit == null || limit >= all.size() ? all : all.subList(0, limit);
+        }
+        Tasks t = usage(() -> Tasks.parse(task));
+        return t.generate(limit == null ? 50 : limit, problemSeed);
+    }
+
+    private ProgressBar progressBar(long total, long done, PrintWriter stderr) {
+        boolean terminal = System.console() != null;
+        return new ProgressBarBuilder()
+                .setTaskName("eval")
+                .setInitialMax(total)
+                .startsFrom(done, Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(terminal ? 1000 : 30_000)
+                .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(new WriterStream(stderr), true,
+                        StandardCharsets.UTF_8), 120))
+                .build();
+    }
+
+    /** The command line as typed, for the report. */
+    private String commandLine() {
+        List<String> words = new ArrayList<>(List.of("./moi", "eval"));
+        List<String> args = spec.commandLine().getParseResult() == null ? List.of()
+                : spec.commandLine().getParseResult().originalArgs();
+        if (!args.isEmpty() && args.get(0).equals("eval")) {
+            args = args.subList(1, args.size()); // run as "moi eval": the arguments start with the subcommand
+        }
+        for (String arg : args) {
+            words.add(arg.matches("[A-Za-z0-9_./:=,+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        return String.join(" ", words);
+    }
+
+    private static Solver.Loaded loadModel(EngineConfig config) {
+        MoiEngine engine = MoiEngine.load(config);
+        return new Solver.Loaded(Solver.of(engine), engine::close);
+    }
+
+    private <T> T usage(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
+        }
+    }
+
+    private ParameterException usageError(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Bytes of the progress bar (ASCII) to the command's stderr writer. */
+    private static final class WriterStream extends OutputStream {
+        private final PrintWriter writer;
+
+        WriterStream(PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            writer.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) {
+            writer.write(new String(bytes, off, len, StandardCharsets.UTF_8));
+            writer.flush();
+        }
+
+        @Override
+        public void flush() {
+            writer.flush();
+        }
+    }
+}

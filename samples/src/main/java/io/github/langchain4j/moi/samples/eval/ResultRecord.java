@@ -1,0 +1,32 @@
+package io.github.langchain4j.moi.samples.eval;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * One line of the results file: one problem, answered in one mode with one seed.
+ *
+ * @param problem   the problem id
+ * @param mode      the mode label ({@code off}, {@code moi:1}, {@code direct})
+ * @param seed      the sampler seed
+ * @param correct   whether the check accepted the answer
+ * @param tokens    tokens generated for the answer
+ * @param finish    why generation ended ({@code stop}, {@code length})
+ * @param answer    the final answer the check read
+ * @param response  the whole generated text
+ * @param seconds   generation time
+ * @param settings  fingerprint of the run's settings (task, model, sampler...): a rerun resumes only with the same
+ * @param problemHash  {@link Problem#fingerprint()} of the problem answered (null in files written before it existed)
+ */
+public record ResultRecord(String problem, String mode, long seed, boolean correct, int tokens, String finish,
+                           String answer, String response, double seconds, String settings, String problemHash) {
+
+    /** The resume key. */
+    @JsonIgnore
+    public Key key() {
+        return new Key(problem, mode, seed);
+    }
+
+    /** What identifies a result: a rerun skips the keys already in the file. */
+    public record Key(String problem, String mode, long seed) {
+    }
+}

@@ -1,0 +1,214 @@
+package io.github.langchain4j.moi.samples.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.samples.cli.MoiCli;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole eval command with a fake model: resume after a crash, the report files, the statistics in them. */
+class EvalCommandTest {
+
+    @TempDir
+    Path dir;
+
+    Path dataset;
+    Path model;
+    final List<String> calls = new ArrayList<>();
+    String err;
+
+    @BeforeEach
+    void files() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            lines.add("{\"id\": \"q" + i + "\", \"prompt\": \"What is " + i + " + " + i + "?\", \"answer\": " + (2 * i)
+                    + ", \"check\": \"number\"}");
+        }
+        dataset = Files.write(dir.resolve("sums.jsonl"), lines);
+        model = Files.writeString(dir.resolve("fake.gguf"), "not loaded");
+    }
+
+    /** MoI answers right; off only for q1..q3; crashes (like a killed process) after {@code crashAfter} answers. */
+    private Solver.Loaded fake(int crashAfter) {
+        AtomicInteger count = new AtomicInteger();
+        Solver solver = (prompt, sampling, moi, maxTokens) -> {
+            if (count.incrementAndGet() > crashAfter) {
+                throw new IllegalStateException("simulated crash");
+            }
+            calls.add(prompt + " " + moi.mode() + " " + sampling.seed());
+            int i = Integer.parseInt(prompt.replaceAll("What is (\\d+) .*", "$1"));
+            boolean right = moi.mode() == MoiMode.MOI || i <= 3;
+            return new Solver.Completion("thinking...\nAnswer: " + (right ? 2 * i : -1), 5 + i, "stop");
+        };
+        return new Solver.Loaded(solver, () -> { });
+    }
+
+    private int run(int crashAfter, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter errors = new StringWriter();
+        CommandLine command = new CommandLine(new EvalCommand(path -> fake(crashAfter)));
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(errors));
+        List<String> all = new ArrayList<>(List.of("--dataset", dataset.toString(), "--model", model.toString(),
+                "--out", dir.resolve("out").toString(), "--name", "run"));
+        if (!List.of(args).contains("--modes")) {
+            all.addAll(List.of("--modes", "off,moi:1"));
+        }
+        all.addAll(List.of(args));
+        int code = command.execute(all.toArray(String[]::new));
+        err = errors.toString();
+        return code;
+    }
+
+    @Test
+    void aCrashLosesNothingAndTheRerunDoesOnlyWhatIsLeft() throws Exception {
+        Path results = dir.resolve("out/run-results.jsonl");
+        assertThat(run(7)).isNotZero();
+        assertThat(Files.readAllLines(results)).hasSize(7);
+        assertThat(calls).hasSize(7);
+        // problem by problem, each problem's modes together
+        assertThat(calls.get(0)).startsWith("What is 1 + 1? OFF");
+        assertThat(calls.get(1)).startsWith("What is 1 + 1? MOI");
+
+        calls.clear();
+        assertThat(run(Integer.MAX_VALUE)).isZero();
+        assertThat(err).contains("20 answers; 7 already in");
+        assertThat(calls).hasSize(13);
+        assertThat(Files.readAllLines(results)).hasSize(20);
+
+        calls.clear();
+        assertThat(run(Integer.MAX_VALUE)).isZero();
+        assertThat(calls).as("nothing left to do").isEmpty();
+    }
+
+    @Test
+    void refusesToResumeAnswersToAChangedProblem() throws Exception {
+        assertThat(run(Integer.MAX_VALUE, "--limit", "2")).isZero();
+        List<String> lines = new ArrayList<>(Files.readAllLines(dataset));
+        lines.set(1, lines.get(1).replace("What is 2 + 2?", "What is 2 + 2? Think."));
+        Files.write(dataset, lines);
+        calls.clear();
+        assertThat(run(Integer.MAX_VALUE, "--limit", "2")).isNotZero();
+        assertThat(err).contains("another version of problem 'q2'");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void writesTheReportTheJsonAndTheChart() throws Exception {
+        assertThat(run(Integer.MAX_VALUE, "--seeds", "2")).isZero();
+        assertThat(calls).hasSize(40).anySatisfy(c -> assertThat(c).endsWith(" 43"));
+
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("out/run.json").toFile());
+        assertThat(json.get("command").asText()).startsWith("./moi eval --dataset ");
+        assertThat(json.get("task").asText()).isEqualTo("dataset:sums.jsonl");
+        assertThat(json.get("sampling").get("temperature").asDouble()).isEqualTo(0.6);
+        assertThat(json.get("sampling").get("topP").asDouble()).isEqualTo(0.95);
+        JsonNode off = json.get("modes").get(0);
+        JsonNode moi = json.get("modes").get(1);
+        assertThat(off.get("mode").asText()).isEqualTo("off");
+        assertThat(off.get("correct").asInt()).isEqualTo(6);
+        assertThat(off.get("n").asInt()).isEqualTo(20);
+        assertThat(moi.get("mode").asText()).isEqualTo("moi:1");
+        assertThat(moi.get("correct").asInt()).isEqualTo(20);
+        assertThat(moi.get("b").asInt()).isZero();
+        assertThat(moi.get("c").asInt()).isEqualTo(14);
+        assertThat(moi.get("pValue").asDouble()).isEqualTo(Statistics.mcnemarExact(0, 14));
+        assertThat(moi.get("meanTokens").asDouble()).isEqualTo(10.5);
+        Statistics.Interval ci = Statistics.wilson(6, 20, 0.95);
+        assertThat(off.get("ciLow").asDouble()).isEqualTo(ci.low());
+        assertThat(off.get("ciHigh").asDouble()).isEqualTo(ci.high());
+        assertThat(json.get("perProblem")).hasSize(10);
+        assertThat(json.get("perProblem").get(0).get("results").get("off").asText()).isEqualTo("2/2");
+
+        String md = Files.readString(dir.resolve("out/run.md"));
+        assertThat(md).contains("./moi eval --dataset").contains("| off | 20 | 6 | 0.300 |")
+                .contains("| moi:1 | 20 | 20 | 1.000 |").contains("![accuracy against beta](run.png)")
+                .contains("as measured");
+
+        byte[] png = Files.readAllBytes(dir.resolve("out/run.png"));
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
+    }
+
+    @Test
+    void moiRunsEveryBetaOfTheGrid() {
+        List<Double> betas = new ArrayList<>();
+        EvalCommand command = new EvalCommand(path -> new Solver.Loaded((prompt, sampling, moi, maxTokens) -> {
+            betas.add(moi.mode() == MoiMode.MOI ? moi.beta() : -1.0);
+            return new Solver.Completion("Answer: 0", 1, "stop");
+        }, () -> { }));
+        int code = new CommandLine(command).setErr(new PrintWriter(new StringWriter()))
+                .setOut(new PrintWriter(new StringWriter())).execute("--dataset", dataset.toString(), "--model",
+                        model.toString(), "--out", dir.resolve("grid").toString(), "--limit", "1", "--modes", "moi",
+                        "--betas", "2,4");
+        assertThat(code).isZero();
+        assertThat(betas).containsExactly(2.0, 4.0);
+
+        betas.clear();
+        new CommandLine(new EvalCommand(path -> new Solver.Loaded((prompt, sampling, moi, maxTokens) -> {
+            betas.add(moi.mode() == MoiMode.MOI ? moi.beta() : -1.0);
+            return new Solver.Completion("Answer: 0", 1, "stop");
+        }, () -> { }))).setErr(new PrintWriter(new StringWriter())).setOut(new PrintWriter(new StringWriter()))
+                .execute("--dataset", dataset.toString(), "--model", model.toString(), "--out",
+                        dir.resolve("default").toString(), "--limit", "1");
+        assertThat(betas).as("default: off, the paper's betas, direct")
+                .containsExactly(-1.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, -1.0);
+    }
+
+    @Test
+    void theModelIsLoadedWithTheThreadsAsked() {
+        List<io.github.langchain4j.moi.engine.EngineConfig> configs = new ArrayList<>();
+        new CommandLine(new EvalCommand(config -> {
+            configs.add(config);
+            return fake(Integer.MAX_VALUE);
+        })).setErr(new PrintWriter(new StringWriter())).setOut(new PrintWriter(new StringWriter()))
+                .execute("--dataset", dataset.toString(), "--model", model.toString(), "--out",
+                        dir.resolve("threads").toString(), "--limit", "1", "--modes", "off", "--threads", "1");
+        assertThat(configs).singleElement().satisfies(c -> {
+            assertThat(c.threads()).isEqualTo(1);
+            assertThat(c.modelPath()).isEqualTo(model);
+        });
+    }
+
+    @Test
+    void reportOnlyGeneratesNothing() {
+        assertThat(run(Integer.MAX_VALUE, "--report-only")).isZero();
+        assertThat(calls).isEmpty();
+        assertThat(dir.resolve("out/run.md")).exists();
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertThat(run(0, "--seeds", "0")).isEqualTo(2);
+        assertThat(err).contains("--seeds must be >= 1");
+        assertThat(run(0, "--modes", "fast")).isEqualTo(2);
+        assertThat(err).contains("unknown MoI mode 'fast'");
+        assertThat(run(0, "--top-p", "2")).isEqualTo(2);
+        assertThat(err).contains("topP");
+    }
+
+    @Test
+    void isASubcommandOfMoi() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = MoiCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(
+                new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "eval", "--help");
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--dataset", "--modes", "--betas", "--seeds",
+                "--max-tokens", "--limit", "--model", "0.6", "0.95");
+    }
+}
