@@ -155,6 +155,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         private Integer batchSize;
         private Integer gpuLayers;
         private Boolean useMmap;
+        private Integer maxSequences;
         private MoiMode mode;
         private Double beta;
         private Integer mixTopK;
@@ -211,6 +212,15 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         /** Whether to map the model file instead of reading it into memory (default true). */
         public Builder useMmap(Boolean useMmap) {
             this.useMmap = useMmap;
+            return this;
+        }
+
+        /**
+         * How many requests are generated at once, decoded together in one batch per step (default 4); each has
+         * a context of {@code contextSize} tokens, and further requests wait in a queue.
+         */
+        public Builder maxSequences(Integer maxSequences) {
+            this.maxSequences = maxSequences;
             return this;
         }
 
@@ -378,7 +388,8 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
                     getOrDefault(threads, defaults.threads()),
                     getOrDefault(batchSize, defaults.batchSize()),
                     getOrDefault(gpuLayers, defaults.gpuLayers()),
-                    getOrDefault(useMmap, defaults.useMmap()));
+                    getOrDefault(useMmap, defaults.useMmap()),
+                    getOrDefault(maxSequences, defaults.maxSequences()));
         }
 
         /** The default model's file, fetched and verified on first use (see {@link ModelCache}). */

@@ -69,6 +69,7 @@ class MoiChatLanguageModelTest {
                 .batchSize(256)
                 .gpuLayers(-1)
                 .useMmap(false)
+                .maxSequences(2)
                 .mode(MoiMode.DIRECT)
                 .beta(2.5)
                 .mixTopK(7)
@@ -92,7 +93,7 @@ class MoiChatLanguageModelTest {
         model.chat("hi");
 
         assertThat(fake.configs).containsExactly(new EngineConfig(Path.of("/models/other.gguf"), 2048, 3, 256, -1,
-                false));
+                false, 2));
         GenerationRequest request = fake.lastRequest();
         assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234));
         assertThat(request.moi()).isEqualTo(new MoiOptions(MoiMode.DIRECT, 2.5, 7));
@@ -113,7 +114,7 @@ class MoiChatLanguageModelTest {
                 .map(Field::getName)
                 .toList();
         assertThat(options).containsExactlyInAnyOrder("modelPath", "contextSize", "threads", "batchSize",
-                "gpuLayers", "useMmap", "mode", "beta", "mixTopK", "temperature", "topK", "topP", "minP",
+                "gpuLayers", "useMmap", "maxSequences", "mode", "beta", "mixTopK", "temperature", "topK", "topP", "minP",
                 "repeatPenalty", "repeatLastN", "seed", "maxOutputTokens", "stopSequences", "responseFormat", "trace",
                 "defaultRequestParameters", "listeners", "logRequests", "logResponses", "runtimeLoader");
     }

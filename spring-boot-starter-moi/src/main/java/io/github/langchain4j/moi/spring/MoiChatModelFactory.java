@@ -31,7 +31,7 @@ final class MoiChatModelFactory {
     static final String MODEL_PATH = MoiChatModelProperties.PREFIX + ".model-path";
 
     /** Builder options that properties map to one-to-one (same name, camelCase), longest first for matching. */
-    static final List<String> OPTIONS = List.of("contextSize", "threads", "batchSize", "gpuLayers", "useMmap",
+    static final List<String> OPTIONS = List.of("contextSize", "threads", "batchSize", "gpuLayers", "useMmap", "maxSequences",
                     "mode", "beta", "mixTopK", "temperature", "topK", "topP", "minP", "repeatPenalty", "repeatLastN",
                     "seed", "maxOutputTokens", "stopSequences", "responseFormat", "trace", "logRequests",
                     "logResponses").stream()
@@ -74,6 +74,7 @@ final class MoiChatModelFactory {
                 .batchSize(p.getBatchSize())
                 .gpuLayers(p.getGpuLayers())
                 .useMmap(p.getUseMmap())
+                .maxSequences(p.getMaxSequences())
                 .mode(p.getMode())
                 .beta(p.getBeta())
                 .mixTopK(p.getMixTopK())

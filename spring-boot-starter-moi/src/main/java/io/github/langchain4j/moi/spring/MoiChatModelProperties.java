@@ -40,6 +40,9 @@ public class MoiChatModelProperties {
     /** Whether to memory-map the model file instead of reading it into memory. */
     private Boolean useMmap = true;
 
+    /** How many requests are generated at once, decoded together (each with its own context); more wait in a queue. */
+    private Integer maxSequences = 4;
+
     /** How each generated token is fed back: MOI (Mixture of Inputs), DIRECT (the distribution alone) or OFF (standard decoding). */
     private MoiMode mode = MoiMode.MOI;
 
@@ -142,6 +145,14 @@ public class MoiChatModelProperties {
 
     public void setGpuLayers(Integer gpuLayers) {
         this.gpuLayers = gpuLayers;
+    }
+
+    public Integer getMaxSequences() {
+        return maxSequences;
+    }
+
+    public void setMaxSequences(Integer maxSequences) {
+        this.maxSequences = maxSequences;
     }
 
     public Boolean getUseMmap() {

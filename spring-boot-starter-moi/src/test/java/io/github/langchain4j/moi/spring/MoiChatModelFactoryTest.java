@@ -34,6 +34,7 @@ class MoiChatModelFactoryTest {
         p.setBatchSize(256);
         p.setGpuLayers(-1);
         p.setUseMmap(false);
+        p.setMaxSequences(3);
         p.setMode(MoiMode.DIRECT);
         p.setBeta(2.5);
         p.setMixTopK(10);
@@ -60,6 +61,7 @@ class MoiChatModelFactoryTest {
         verify(builder).batchSize(256);
         verify(builder).gpuLayers(-1);
         verify(builder).useMmap(false);
+        verify(builder).maxSequences(3);
         verify(builder).mode(MoiMode.DIRECT);
         verify(builder).beta(2.5);
         verify(builder).mixTopK(10);
@@ -116,6 +118,7 @@ class MoiChatModelFactoryTest {
         assertThat(p.getBatchSize()).isEqualTo(engine.batchSize());
         assertThat(p.getGpuLayers()).isEqualTo(engine.gpuLayers());
         assertThat(p.getUseMmap()).isEqualTo(engine.useMmap());
+        assertThat(p.getMaxSequences()).isEqualTo(engine.maxSequences());
         assertThat(p.getMode()).isEqualTo(moi.mode());
         assertThat(p.getBeta()).isEqualTo(moi.beta());
         assertThat(p.getMixTopK()).isEqualTo(moi.mixTopK());
