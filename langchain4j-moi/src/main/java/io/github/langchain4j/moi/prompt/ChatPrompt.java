@@ -77,12 +77,12 @@ public final class ChatPrompt {
                 throw new IllegalArgumentException("two tools are named '" + tool.name() + "'");
             }
         }
-        boolean describeTools = !tools.isEmpty() && toolChoice != NONE;
+        boolean toolsInPlay = !tools.isEmpty() && toolChoice != NONE;
         // Right after tool results, the tools just called are not callable (with AUTO): small models otherwise
         // repeat the call they just got the answer to, again and again.
         Set<String> justAnswered = toolChoice == REQUIRED ? Set.of() : toolsAnsweredLast(messages);
         List<ToolSpecification> callable = tools.stream().filter(tool -> !justAnswered.contains(tool.name())).toList();
-        boolean offerTools = describeTools && !callable.isEmpty();
+        boolean offerTools = toolsInPlay && !callable.isEmpty();
         ResponseFormat format = parameters.responseFormat();
         boolean json = format != null && format.type() == ResponseFormatType.JSON;
         JsonNode schema = json && format.jsonSchema() != null ? toSchemaTree(format) : null;
@@ -93,16 +93,21 @@ public final class ChatPrompt {
                 : grammar.json(GrammarBuilder.JSON_OBJECT);
         // a bare JSON object is a tool call, unless it is the JSON answer
         boolean bareCalls = answer == null || toolChoice == REQUIRED;
-        List<String> callStarts = offerTools ? ToolCallFormat.toCallStarts(bareCalls) : List.of();
-        String root = answer;
-        if (offerTools) {
-            String calls = ToolCallFormat.toGrammar(grammar, callable, bareCalls);
-            root = toolChoice == REQUIRED ? calls
-                    : calls + " | " + (answer != null ? answer : ToolCallFormat.toPlainTextGrammar(grammar, callStarts));
+        List<String> callStarts = toolsInPlay ? ToolCallFormat.toCallStarts(bareCalls) : List.of();
+        // where tools are in play, a text answer must not start like a call (even when none is callable now:
+        // the model would write one as text)
+        String calls = offerTools ? ToolCallFormat.toGrammar(grammar, callable, bareCalls) : null;
+        String root;
+        if (offerTools && toolChoice == REQUIRED) {
+            root = calls;
+        } else {
+            String textAnswer = answer != null ? answer
+                    : toolsInPlay ? ToolCallFormat.toPlainTextGrammar(grammar, callStarts) : null;
+            root = offerTools ? calls + " | " + textAnswer : textAnswer;
         }
 
         StringBuilder systemAddition = new StringBuilder();
-        if (describeTools) {
+        if (offerTools) { // described only when callable: the default model answers only when they are not
             systemAddition.append(ToolCallFormat.toSystemSection(tools));
         }
         if (json && toolChoice != REQUIRED) {
@@ -119,7 +124,7 @@ public final class ChatPrompt {
                 toChatTurns(messages, systemAddition.toString()),
                 root == null ? null : grammar.build(root),
                 !(offerTools && toolChoice == REQUIRED),
-                callStarts,
+                offerTools ? callStarts : List.of(),
                 toolsWithoutArguments);
     }
 

@@ -120,8 +120,11 @@ class ChatPromptTest {
 
         ChatPrompt onlyThatTool = ChatPrompt.from(afterResult,
                 ChatRequestParameters.builder().toolSpecifications(WEATHER).build());
-        assertThat(onlyThatTool.grammar()).isNull(); // nothing left to call: free text
-        assertThat(onlyThatTool.turns().get(0).content()).contains("# Tools"); // still described for the history
+        String weather = "<tool_call>\n{\"name\": \"getWeather\", \"arguments\": {\"city\": \"Munich\"}}\n</tool_call>";
+        assertThat(GbnfMatcher.matches(onlyThatTool.grammar(), weather)).isFalse(); // nothing left to call
+        assertThat(GbnfMatcher.matches(onlyThatTool.grammar(), "It is sunny in Munich.")).isTrue();
+        assertThat(GbnfMatcher.matches(onlyThatTool.grammar(), "{\"name\": \"getWeather\"}")).isFalse();
+        assertThat(onlyThatTool.turns().get(0).role()).isEqualTo("user"); // not described: the model answers
 
         ChatPrompt withAnother = ChatPrompt.from(afterResult,
                 ChatRequestParameters.builder().toolSpecifications(WEATHER, TIME).build());
