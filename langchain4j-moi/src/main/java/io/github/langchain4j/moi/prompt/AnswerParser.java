@@ -114,9 +114,15 @@ public final class AnswerParser {
         }
     }
 
-    /** The plain-text answer, or null if the answer was tool calls. */
+    /**
+     * The plain-text answer; null if the answer was tool calls; empty if it was cut off (max tokens) inside its
+     * first tool call, so that the response equals what was streamed: nothing.
+     */
     public String text() {
-        return mode == Mode.TOOLS ? null : text.toString();
+        if (mode == Mode.TOOLS) {
+            return requests.isEmpty() ? "" : null;
+        }
+        return text.toString();
     }
 
     /** The complete tool calls read so far, in order. */

@@ -91,6 +91,17 @@ class AnswerParserTest {
     }
 
     @Test
+    void an_answer_cut_off_inside_its_first_tool_call_is_empty_text_as_streamed() {
+        AnswerParser parser = parser(true, true);
+
+        feed(parser, "<tool_call>\n{\"name\": \"getWea");
+
+        assertThat(parser.toolExecutionRequests()).isEmpty();
+        assertThat(texts).isEmpty();
+        assertThat(parser.text()).isEmpty();
+    }
+
+    @Test
     void tool_calls_stream_their_arguments_and_complete_in_order() {
         AnswerParser parser = parser(true, true);
 

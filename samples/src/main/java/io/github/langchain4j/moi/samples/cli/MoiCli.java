@@ -39,6 +39,8 @@ import java.util.function.Function;
  */
 @Command(name = "moi", mixinStandardHelpOptions = true, versionProvider = MoiCli.Version.class,
         subcommands = {ChatCommand.class, GenerateCommand.class, EvalCommand.class,
+                io.github.langchain4j.moi.samples.examples.AgentCommand.class,
+                io.github.langchain4j.moi.samples.examples.RagCommand.class,
                 io.github.langchain4j.moi.samples.bench.BenchCommand.class,
                 io.github.langchain4j.moi.samples.soak.SoakCommand.class},
         description = "Mixture-of-Inputs (MoI) decoding with a local GGUF model.",
