@@ -3,6 +3,10 @@ package io.github.langchain4j.moi;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
@@ -85,8 +89,10 @@ final class ChatGeneration {
     }
 
     /**
-     * Generates on the calling thread (a thread of the model's executor), streaming to the handler. After the
-     * handle is cancelled the handler hears nothing more.
+     * Streams to the handler from the calling thread (a thread of the model's executor): the engine decodes on
+     * its own thread and hands each piece of text over, so every callback of one stream comes from one thread
+     * and a slow handler never holds up the other generations. After the handle is cancelled the handler
+     * hears nothing more.
      */
     void stream(ModelRuntime runtime, StreamingChatResponseHandler handler, Handle handle) {
         try {
@@ -112,10 +118,11 @@ final class ChatGeneration {
                     }
                 }
             });
-            GenerationResult result = runtime.generate(request, new GenerationListener() {
+            BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+            CompletableFuture<GenerationResult> pending = runtime.submit(request, new GenerationListener() {
                 @Override
                 public void onText(String text) {
-                    parser.accept(text);
+                    pieces.add(text);
                 }
 
                 @Override
@@ -123,6 +130,11 @@ final class ChatGeneration {
                     return handle.isCancelled();
                 }
             });
+            pending.whenComplete((done, error) -> pieces.add(END_OF_TEXT));
+            for (String piece = pieces.take(); piece != END_OF_TEXT; piece = pieces.take()) {
+                parser.accept(piece);
+            }
+            GenerationResult result = resultOf(pending);
             if (handle.isCancelled()) {
                 return;
             }
@@ -138,6 +150,24 @@ final class ChatGeneration {
             if (!handle.isCancelled()) {
                 InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            handle.cancel();
+        }
+    }
+
+    /** Marks the end of a stream's text in its hand-over queue (compared by identity). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String END_OF_TEXT = new String("<end of text>");
+
+    private static GenerationResult resultOf(CompletableFuture<GenerationResult> pending) {
+        try {
+            return pending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

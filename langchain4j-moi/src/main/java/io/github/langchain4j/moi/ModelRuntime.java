@@ -7,6 +7,7 @@ import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.MoiEngine;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the chat model needs from a loaded model: the seam between {@link MoiChatLanguageModel} and
@@ -15,6 +16,15 @@ import java.util.List;
 interface ModelRuntime extends AutoCloseable {
 
     GenerationResult generate(GenerationRequest request, GenerationListener listener);
+
+    /** Starts a generation without waiting; by default it runs on the calling thread (test runtimes). */
+    default CompletableFuture<GenerationResult> submit(GenerationRequest request, GenerationListener listener) {
+        try {
+            return CompletableFuture.completedFuture(generate(request, listener));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix);
 
@@ -32,6 +42,11 @@ interface ModelRuntime extends AutoCloseable {
             @Override
             public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
                 return engine.generate(request, listener);
+            }
+
+            @Override
+            public CompletableFuture<GenerationResult> submit(GenerationRequest request, GenerationListener listener) {
+                return engine.submit(request, listener);
             }
 
             @Override

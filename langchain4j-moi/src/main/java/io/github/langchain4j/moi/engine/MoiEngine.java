@@ -79,14 +79,28 @@ public final class MoiEngine implements AutoCloseable {
      *                             (tests use it to show that the embedding path equals the token path)
      */
     GenerationResult generate(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
-        Objects.requireNonNull(request, "request");
-        Job job = new Job(request, listener == null ? GenerationListener.NONE : listener, embeddingPathWhenOff);
         synchronized (lock) {
-            ensureOpen();
             if (Thread.currentThread() == decodingThread) {
                 throw new IllegalStateException("a generation is already running on this thread: generate() was called "
                         + "from a listener, which runs on the decoding thread and must not wait for it");
             }
+        }
+        return enqueue(request, listener, embeddingPathWhenOff).await();
+    }
+
+    /**
+     * Starts one generation without waiting for it: the future completes with its result, or with the
+     * exception that ended it. The listener is called on the engine's decoding thread.
+     */
+    public CompletableFuture<GenerationResult> submit(GenerationRequest request, GenerationListener listener) {
+        return enqueue(request, listener, false).result.copy();
+    }
+
+    private Job enqueue(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
+        Objects.requireNonNull(request, "request");
+        Job job = new Job(request, listener == null ? GenerationListener.NONE : listener, embeddingPathWhenOff);
+        synchronized (lock) {
+            ensureOpen();
             if (queue.size() >= QUEUE_CAPACITY) {
                 throw new MoiException("the request queue is full (" + QUEUE_CAPACITY + " waiting for one of "
                         + model.sequences() + " sequences); retry later or raise maxSequences");
@@ -99,7 +113,7 @@ public final class MoiEngine implements AutoCloseable {
             }
             lock.notifyAll();
         }
-        return job.await();
+        return job;
     }
 
     /** The decoding thread: admits queued jobs between steps and steps while any sequence is active. */
@@ -256,7 +270,7 @@ public final class MoiEngine implements AutoCloseable {
         final GenerationRequest request;
         final GenerationListener listener;
         final boolean embeddingPathWhenOff;
-        private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+        final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
 
         Job(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
             this.request = request;
