@@ -134,7 +134,7 @@ final class ChatGeneration {
             if (!handle.isCancelled()) {
                 InternalStreamingChatResponseHandlerUtils.onCompleteResponse(handler, response);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception | Error e) { // an Error from the handler too: this thread must not end unheard
             if (!handle.isCancelled()) {
                 InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e));
             }

@@ -114,9 +114,9 @@ public final class AnswerParser {
         }
     }
 
-    /** The plain-text answer, or null if the answer was tool calls. */
+    /** The plain-text answer; null if the answer was tool calls, empty if it was cut off before one was complete. */
     public String text() {
-        return mode == Mode.TOOLS ? null : text.toString();
+        return mode == Mode.TOOLS && !requests.isEmpty() ? null : text.toString();
     }
 
     /** The complete tool calls read so far, in order. */
