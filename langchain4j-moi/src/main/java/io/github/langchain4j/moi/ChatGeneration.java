@@ -146,13 +146,13 @@ final class ChatGeneration {
             if (!handle.isCancelled()) {
                 InternalStreamingChatResponseHandlerUtils.onCompleteResponse(handler, response);
             }
-        } catch (RuntimeException e) {
-            if (!handle.isCancelled()) {
-                InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e));
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handle.cancel();
+        } catch (Exception | Error e) { // an Error from the handler too: this thread must not end unheard
+            if (!handle.isCancelled()) {
+                InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e));
+            }
         }
     }
 

@@ -433,6 +433,42 @@ class MoiChatLanguageModelTest {
     }
 
     @Test
+    void an_error_thrown_by_the_handler_on_completion_reaches_its_on_error() throws Exception {
+        MoiChatLanguageModel model = builder().build();
+        CompletableFuture<Throwable> reported = new CompletableFuture<>();
+        AssertionError failure = new AssertionError("a failed assertion in user code");
+
+        model.chat("hi", new StreamingChatResponseHandler() {
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                throw failure;
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                reported.complete(error);
+            }
+        });
+
+        assertThat(reported.get(10, TimeUnit.SECONDS)).isSameAs(failure);
+    }
+
+    @Test
+    void an_answer_cut_off_inside_its_first_tool_call_has_empty_text_and_no_calls() {
+        MoiChatLanguageModel model = builder().maxOutputTokens(2).build();
+        fake.answer("<tool_call>", "\n{\"name\": \"getWeather\", ", "\"arguments\": {}}\n</tool_call>");
+
+        ChatResponse response = model.chat(ChatRequest.builder()
+                .messages(UserMessage.from("weather?"))
+                .toolSpecifications(weatherTool())
+                .build());
+
+        assertThat(response.aiMessage().text()).isEmpty();
+        assertThat(response.aiMessage().hasToolExecutionRequests()).isFalse();
+        assertThat(response.metadata().finishReason()).isEqualTo(FinishReason.LENGTH);
+    }
+
+    @Test
     void listeners_hear_both_paths() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         ChatModelListener listener = new ChatModelListener() {

@@ -114,15 +114,9 @@ public final class AnswerParser {
         }
     }
 
-    /**
-     * The plain-text answer; null if the answer was tool calls; empty if it was cut off (max tokens) inside its
-     * first tool call, so that the response equals what was streamed: nothing.
-     */
+    /** The plain-text answer; null if the answer was tool calls, empty if it was cut off before one was complete. */
     public String text() {
-        if (mode == Mode.TOOLS) {
-            return requests.isEmpty() ? "" : null;
-        }
-        return text.toString();
+        return mode == Mode.TOOLS && !requests.isEmpty() ? null : text.toString();
     }
 
     /** The complete tool calls read so far, in order. */

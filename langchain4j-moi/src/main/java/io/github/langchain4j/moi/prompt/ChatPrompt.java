@@ -94,21 +94,21 @@ public final class ChatPrompt {
         // a bare JSON object is a tool call, unless it is the JSON answer
         boolean bareCalls = answer == null || toolChoice == REQUIRED;
         List<String> callStarts = toolsInPlay ? ToolCallFormat.toCallStarts(bareCalls) : List.of();
-        // where tools are in play, a text answer must not start like a call (even when none is callable now:
-        // the model would write one as text)
         String calls = offerTools ? ToolCallFormat.toGrammar(grammar, callable, bareCalls) : null;
         String root;
         if (offerTools && toolChoice == REQUIRED) {
             root = calls;
         } else {
+            // where tools are in play, a text answer must not start like a call (even when none is callable now:
+            // the model would write one as text)
             String textAnswer = answer != null ? answer
                     : toolsInPlay ? ToolCallFormat.toPlainTextGrammar(grammar, callStarts) : null;
             root = offerTools ? calls + " | " + textAnswer : textAnswer;
         }
 
         StringBuilder systemAddition = new StringBuilder();
-        if (offerTools) { // described only when callable: the default model answers only when they are not
-            systemAddition.append(ToolCallFormat.toSystemSection(tools));
+        if (offerTools) { // only the callable ones: with tools described, the default model does not answer
+            systemAddition.append(ToolCallFormat.toSystemSection(callable));
         }
         if (json && toolChoice != REQUIRED) {
             systemAddition.append(offerTools ? "\n\nWhen you do not call a function, respond" : "\n\nRespond");

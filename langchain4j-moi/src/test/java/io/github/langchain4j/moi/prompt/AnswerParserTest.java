@@ -149,6 +149,11 @@ class AnswerParserTest {
 
         assertThat(parser.toolExecutionRequests()).extracting(ToolExecutionRequest::name).containsExactly("a");
         assertThat(completes).hasSize(1);
+
+        AnswerParser cutBeforeAnyCall = parser(true, true);
+        feed(cutBeforeAnyCall, "<tool_call>\n{\"name\": \"b\", ");
+        assertThat(cutBeforeAnyCall.toolExecutionRequests()).isEmpty();
+        assertThat(cutBeforeAnyCall.text()).isEmpty(); // no text was streamed either
     }
 
     @Test
