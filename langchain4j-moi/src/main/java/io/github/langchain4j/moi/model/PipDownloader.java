@@ -162,6 +162,11 @@ final class PipDownloader implements WheelDownloader {
             }
             int exitCode = process.waitFor();
             return new Outcome(exitCode, timedOut.get(), List.copyOf(tail));
+        } catch (IOException e) {
+            if (timedOut.get()) {
+                return new Outcome(-1, true, List.copyOf(tail)); // the watchdog killed it while we were reading
+            }
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelFileException("interrupted while waiting for " + command.get(0), e);
