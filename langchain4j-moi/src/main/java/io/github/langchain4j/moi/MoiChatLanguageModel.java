@@ -44,7 +44,11 @@ import java.util.function.Function;
  *   <li>{@code frequencyPenalty} and {@code presencePenalty} are rejected: use {@code repeatPenalty}.</li>
  *   <li>Tools are described to every model in the Qwen2.5 (Hermes) format. With tools offered and
  *       {@code ToolChoice.AUTO}, a plain-text answer cannot start like a tool call ({@code <tool_call>},
- *       {@code ```json} or, without a JSON response format, <code>{</code>); at most 8 calls per answer.</li>
+ *       {@code ```json} or, without a JSON response format, <code>{</code>); at most 8 calls per answer.
+ *       Calls may also come as a {@code ```json} block or bare JSON, as small models tend to write them.</li>
+ *   <li>With {@code ToolChoice.AUTO}, a tool whose results end the conversation cannot be called (nor is it
+ *       described) in the next answer: the default model otherwise repeats the call it just got the answer
+ *       to, without end. {@code ToolChoice.REQUIRED} is unaffected.</li>
  *   <li>JSON schemas: keywords a grammar cannot enforce ({@code pattern}, {@code minimum}, {@code oneOf} ...)
  *       are rejected; an object declaring {@code properties} gets exactly those, required ones first.</li>
  *   <li>Tool-call arguments stream as partial calls; a tool without parameters gets one partial call.</li>
