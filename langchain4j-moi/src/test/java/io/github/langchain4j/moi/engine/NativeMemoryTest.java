@@ -35,6 +35,10 @@ class NativeMemoryTest {
         for (int i = 0; i < 30; i++) {
             cycle(config);
         }
+        // generation runs on the engine's decoding thread: warm that thread's allocator arena up as well
+        try (MoiEngine warm = MoiEngine.load(config)) {
+            warm.generate(request(MoiMode.MOI, 8), null);
+        }
         long beforeCycles = settledRss();
         long oneOpen;
         try (MoiEngine held = MoiEngine.load(config)) {
