@@ -86,15 +86,6 @@ final class TokenEmbeddings {
         this.row = new float[nEmbd];
     }
 
-    int dimension() {
-        return nEmbd;
-    }
-
-    /** The input scale applied to rows (1 for most architectures). */
-    float scale() {
-        return scale;
-    }
-
     /** Adds {@code weight * e(token)} to {@code acc}. */
     void addScaledRow(int token, double weight, float[] acc) {
         float[] r = dequantize(token);
