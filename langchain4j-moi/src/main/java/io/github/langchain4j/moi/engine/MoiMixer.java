@@ -105,20 +105,29 @@ public final class MoiMixer {
      */
     private static int selectTopK(float[] logits, int vocabSize, int k, int[] ids, float[] values) {
         int size = 0;
-        for (int id = 0; id < vocabSize; id++) {
+        int id = 0;
+        for (; id < vocabSize && size < k; id++) { // the first k finite logits
             float v = sanitize(logits[id]);
-            if (v == Float.NEGATIVE_INFINITY) {
-                continue;
-            }
-            if (size < k) {
+            if (v != Float.NEGATIVE_INFINITY) {
                 ids[size] = id;
                 values[size] = v;
                 siftUp(ids, values, size);
                 size++;
-            } else if (v > values[0]) {
-                ids[0] = id;
-                values[0] = v;
-                siftDown(ids, values, 0, size);
+            }
+        }
+        // The hot loop, once per vocabulary entry and step: one load and one comparison. NaN and -infinity
+        // never compare greater than the finite root, so they need no test of their own here.
+        float root = size > 0 ? values[0] : Float.POSITIVE_INFINITY;
+        for (; id < vocabSize; id++) {
+            float raw = logits[id];
+            if (raw > root) {
+                float v = sanitize(raw); // +infinity becomes MAX_VALUE, which may tie with the root
+                if (v > root) {
+                    ids[0] = id;
+                    values[0] = v;
+                    siftDown(ids, values, 0, size);
+                    root = values[0];
+                }
             }
         }
         return size;

@@ -63,8 +63,14 @@ public final class NativeModel implements AutoCloseable {
         this.nBatch = lib.llama_n_batch(ctx);
         Pointer template = lib.llama_model_chat_template(model, null);
         this.chatTemplate = template == null ? null : template.getString(0, StandardCharsets.UTF_8.name());
-        this.cleanable = CLEANER.register(this, new Release(lib, model, ctx));
-        this.embeddings = new TokenEmbeddings(file, nVocab, nEmbd);
+        try {
+            this.embeddings = new TokenEmbeddings(file, nVocab, nEmbd);
+        } catch (RuntimeException e) {
+            lib.llama_free(ctx);
+            lib.llama_model_free(model);
+            throw e;
+        }
+        this.cleanable = CLEANER.register(this, new Release(lib, model, ctx, embeddings));
 
         tokenBuf = new Memory((long) nBatch * Integer.BYTES);
         embdBuf = new Memory((long) nBatch * nEmbd * Float.BYTES);
@@ -408,9 +414,10 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /** Frees the native model and context once, from close() or when the model became unreachable. */
-    private record Release(LlamaCpp lib, Pointer model, Pointer ctx) implements Runnable {
+    private record Release(LlamaCpp lib, Pointer model, Pointer ctx, TokenEmbeddings embeddings) implements Runnable {
         @Override
         public void run() {
+            embeddings.close();
             lib.llama_free(ctx);
             lib.llama_model_free(model);
         }

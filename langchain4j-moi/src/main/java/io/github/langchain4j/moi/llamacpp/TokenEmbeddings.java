@@ -2,27 +2,28 @@ package io.github.langchain4j.moi.llamacpp;
 
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.github.langchain4j.moi.ModelFileException;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
+import java.io.RandomAccessFile;
 import java.util.Map;
 
 /**
- * The model's input embedding table ({@code token_embd.weight}) read from the memory-mapped GGUF file,
- * one row at a time, dequantized to f32 by ggml's own {@code to_float} for the tensor's type, exactly as
- * the model's graph would. Nothing of the table is copied onto the Java heap.
+ * The model's input embedding table ({@code token_embd.weight}), read from the GGUF file one row at a time
+ * and dequantized to f32 by ggml's own {@code to_float} for the tensor's type, exactly as the model's graph
+ * would. Nothing of the table is copied onto the Java heap.
+ *
+ * <p>Rows are read with positional reads, not through a second memory mapping: llama.cpp has already mapped
+ * (and populated) the whole file, so the reads are served from the same page cache, whereas a mapping of our
+ * own would count every page it touches in the process's RSS a second time (up to the table's size, 91 MiB
+ * for the default model, measured with {@code ./moi bench}).
  *
  * <p>The rows are returned in the scale the graph expects on its embedding-input path: where an
  * architecture scales token inputs but not {@code batch.embd} inputs, that scale is applied here.
- * Not thread-safe: one decode loop uses it.
+ * Serves one decode loop; its methods are synchronized only so that a stray caller cannot mix up rows.
  */
-final class TokenEmbeddings {
+final class TokenEmbeddings implements AutoCloseable {
 
     /**
      * Architectures whose b4916 graph scales token-id inputs but leaves {@code batch.embd} inputs unscaled.
@@ -34,13 +35,15 @@ final class TokenEmbeddings {
     private final int nVocab;
     private final int nEmbd;
     private final long rowBytes;
-    private final int rowsPerChunk;
-    private final MappedByteBuffer[] chunks;
-    private final Pointer[] chunkAddresses;
-    private final Function toFloat; // null for F32 rows, which are copied as they are
+    private final long tableOffset;
+    private final RandomAccessFile file; // not a FileChannel: an interrupt would close that for good
+    private final byte[] quantizedRow;
+    private final Memory quantizedBuffer;
+    private final Function toFloat; // null for F32 rows, which are converted in Java
     private final Memory rowBuffer;
     private final float[] row;
     private final float scale;
+    private final String path;
 
     TokenEmbeddings(GgufFile file, int nVocab, int nEmbd) {
         this.nVocab = nVocab;
@@ -66,28 +69,25 @@ final class TokenEmbeddings {
         this.toFloat = toFloatPtr == null ? null : Function.getFunction(toFloatPtr);
         this.scale = SQRT_N_EMBD_SCALE.containsKey(file.architecture()) ? (float) Math.sqrt(nEmbd) : 1f;
 
-        // map whole rows per chunk: a MappedByteBuffer holds at most 2 GiB
-        this.rowsPerChunk = (int) Math.min(nVocab, Integer.MAX_VALUE / rowBytes);
-        int nChunks = (nVocab + rowsPerChunk - 1) / rowsPerChunk;
-        this.chunks = new MappedByteBuffer[nChunks];
-        this.chunkAddresses = new Pointer[nChunks];
-        try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
-            for (int c = 0; c < nChunks; c++) {
-                long firstRow = (long) c * rowsPerChunk;
-                long rows = Math.min(rowsPerChunk, nVocab - firstRow);
-                chunks[c] = channel.map(FileChannel.MapMode.READ_ONLY, file.embeddingOffset() + firstRow * rowBytes, rows * rowBytes);
-                chunks[c].order(ByteOrder.LITTLE_ENDIAN);
-                chunkAddresses[c] = Native.getDirectBufferPointer(chunks[c]);
-            }
-        } catch (IOException e) {
-            throw new ModelFileException("cannot map " + GgufFile.TOKEN_EMBEDDINGS + " of " + file.path() + ": " + e.getMessage(), e);
+        this.tableOffset = file.embeddingOffset();
+        if (rowBytes > Integer.MAX_VALUE) {
+            throw new ModelFileException(GgufFile.TOKEN_EMBEDDINGS + " has rows of " + rowBytes + " bytes: " + file.path());
         }
+        try {
+            this.file = new RandomAccessFile(file.path().toFile(), "r");
+        } catch (IOException e) {
+            throw new ModelFileException("cannot open " + file.path() + " to read " + GgufFile.TOKEN_EMBEDDINGS + ": "
+                    + e.getMessage(), e);
+        }
+        this.quantizedRow = new byte[(int) rowBytes];
+        this.quantizedBuffer = new Memory(rowBytes);
         this.rowBuffer = new Memory((long) nEmbd * Float.BYTES);
         this.row = new float[nEmbd];
+        this.path = file.path().toString();
     }
 
     /** Adds {@code weight * e(token)} to {@code acc}. */
-    void addScaledRow(int token, double weight, float[] acc) {
+    synchronized void addScaledRow(int token, double weight, float[] acc) {
         float[] r = dequantize(token);
         float w = (float) (weight * scale);
         for (int i = 0; i < nEmbd; i++) {
@@ -106,14 +106,30 @@ final class TokenEmbeddings {
         if (token < 0 || token >= nVocab) {
             throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + nVocab + ")");
         }
-        int chunk = token / rowsPerChunk;
-        long offset = (long) (token % rowsPerChunk) * rowBytes;
+        try {
+            file.seek(tableOffset + token * rowBytes);
+            file.readFully(quantizedRow);
+        } catch (IOException e) {
+            throw new ModelFileException("cannot read row " + token + " of " + GgufFile.TOKEN_EMBEDDINGS + " from " + path
+                    + " (was the file changed or removed while loaded?): " + e.getMessage(), e);
+        }
+        quantizedBuffer.write(0, quantizedRow, 0, quantizedRow.length);
         if (toFloat == null) {
-            chunks[chunk].asFloatBuffer().get((int) (offset / Float.BYTES), row, 0, nEmbd);
+            quantizedBuffer.read(0, row, 0, nEmbd); // F32, little-endian like the host
         } else {
-            toFloat.invoke(void.class, new Object[]{chunkAddresses[chunk].share(offset), rowBuffer, (long) nEmbd});
+            toFloat.invoke(void.class, new Object[]{quantizedBuffer, rowBuffer, (long) nEmbd});
             rowBuffer.read(0, row, 0, nEmbd);
         }
         return row;
+    }
+
+    /** Closes the file; later reads fail with a {@link ModelFileException}. */
+    @Override
+    public synchronized void close() {
+        try {
+            file.close();
+        } catch (IOException e) {
+            // nothing was written: nothing can be lost
+        }
     }
 }

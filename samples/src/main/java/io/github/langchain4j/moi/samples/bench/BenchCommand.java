@@ -1,27 +1,15 @@
 package io.github.langchain4j.moi.samples.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import de.kherud.llama.InferenceParameters;
-import de.kherud.llama.LlamaModel;
-import de.kherud.llama.LlamaOutput;
-import de.kherud.llama.ModelParameters;
-import io.github.langchain4j.moi.MoiMode;
-import io.github.langchain4j.moi.engine.ChatTurn;
-import io.github.langchain4j.moi.engine.DecodeTimings;
-import io.github.langchain4j.moi.engine.EngineConfig;
-import io.github.langchain4j.moi.engine.GenerationListener;
-import io.github.langchain4j.moi.engine.GenerationRequest;
-import io.github.langchain4j.moi.engine.GenerationResult;
-import io.github.langchain4j.moi.engine.MoiEngine;
-import io.github.langchain4j.moi.engine.MoiOptions;
-import io.github.langchain4j.moi.engine.SamplingOptions;
-import io.github.langchain4j.moi.llamacpp.NativeLibrary;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.model.ModelCache;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -29,19 +17,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * {@code moi bench}: our engine in OFF, MOI and DIRECT mode against java-llama.cpp's own {@link LlamaModel}
+ * {@code moi bench}: our engine in OFF, MOI and DIRECT mode against java-llama.cpp's own {@code LlamaModel}
  * (the peer a user would pick instead), on one model, the same threads and the same prompts, interleaved
- * round by round after a warm-up, so that the machine's noise hits every variant alike. Prints a table of
- * medians and ratios and ends with one JSON line.
+ * round by round after a warm-up, so that the machine's noise hits every variant alike. Each engine runs in
+ * a JVM of its own ({@link BenchWorker} explains why), which also gives each its own peak RSS. Then the
+ * second-turn time to first token, 1, 2 and 4 concurrent streams, and what llama.cpp alone allows for
+ * them. Prints a table of medians and ratios and ends with one JSON line.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure MoI's speed against standard decoding and java-llama.cpp, side by side.")
 public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", description = "GGUF file (default: the library's default model)")
     Path model;
@@ -58,16 +48,30 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print only the JSON line")
     boolean jsonOnly;
 
+    /** The context of one generation, for both engines (the peer's whole KV cache; ours per sequence). */
+    static final int CONTEXT = 4096;
+
+    /** The most concurrent streams measured: sequences of our engine, server slots of the peer. */
+    static final int STREAMS = 4;
+
     static final List<String> PROMPTS = List.of(
             "Write a Java class that implements a thread-safe LRU cache, with comments.",
             "Explain step by step how to solve 3x + 7 = 22, then check the answer.",
-            "Write a Python script that counts word frequencies in a text file and prints the top ten.");
+            "Write a Python script that counts word frequencies in a text file and prints the top ten.",
+            "List five rules for naming variables well, with one example each.");
 
     /** The variants measured side by side. */
     enum Variant { PEER, OFF, MOI, DIRECT }
 
-    /** One run's figures. */
-    record Run(int promptTokens, int generated, double ttftMs, double totalMs) {
+    /** One run's figures; the step times are ours only (zero for the peer). */
+    record Run(int promptTokens, int generated, double ttftMs, double totalMs,
+               double decodeMs, double sampleMs, double javaMs) {
+        static Run of(JsonNode reply) {
+            return new Run(reply.path("promptTokens").asInt(), reply.path("generated").asInt(),
+                    reply.path("ttftMs").asDouble(), reply.path("totalMs").asDouble(), reply.path("decodeMs").asDouble(),
+                    reply.path("sampleMs").asDouble(), reply.path("javaMs").asDouble());
+        }
+
         double promptTokensPerSecond() {
             return promptTokens / (ttftMs / 1000);
         }
@@ -79,105 +83,69 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         Path path = model != null ? model : new ModelCache().resolve(KnownModel.DEFAULT);
-        EngineConfig config = EngineConfig.of(path).withContextSize(4096).withThreads(threads);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", path.getFileName().toString());
         json.put("threads", threads);
         json.put("tokens", tokens);
         json.put("rounds", rounds);
-        try (MoiEngine engine = MoiEngine.load(config)) {
+        log(out, "bench: " + path.getFileName() + ", " + threads + " threads, " + tokens + " tokens per run, "
+                + rounds + " rounds; each engine in its own JVM");
+        // one sequence of CONTEXT tokens each: the same KV cache as the peer's, so peak RSS compares like with like
+        try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, 1);
+             WorkerProcess peer = WorkerProcess.start("peer", path, threads, CONTEXT, 1)) {
+            JsonNode formatted = ours.call(Map.of("op", "prompts", "texts", PROMPTS));
             List<String> prompts = new ArrayList<>();
-            for (String p : PROMPTS) {
-                prompts.add(engine.applyChatTemplate(List.of(new ChatTurn("user", p)), true));
+            formatted.path("prompts").forEach(p -> prompts.add(p.asText()));
+            List<Integer> promptTokens = new ArrayList<>();
+            formatted.path("tokens").forEach(t -> promptTokens.add(t.asInt()));
+
+            Map<Variant, List<Run>> runs = new EnumMap<>(Variant.class);
+            for (Variant v : Variant.values()) {
+                runs.put(v, new ArrayList<>());
             }
-            // java-llama.cpp loads the very library file our engine uses: both run the same llama.cpp build
-            System.setProperty(NativeLibrary.LIB_PATH_PROPERTY, NativeLibrary.loadedFrom().getParent().toString());
-            try (LlamaModel peer = new LlamaModel(new ModelParameters().setModel(path.toString())
-                    .setCtxSize(4096).setThreads(threads).setThreadsBatch(threads).setGpuLayers(0))) {
-                Map<Variant, List<Run>> runs = new EnumMap<>(Variant.class);
-                for (Variant v : Variant.values()) {
-                    runs.put(v, new ArrayList<>());
-                }
-                log(out, "warm-up...");
-                for (Variant v : Variant.values()) {
-                    run(v, engine, peer, prompts.get(0), 8);
-                }
-                for (int round = 0; round < rounds; round++) {
-                    for (int i = 0; i < prompts.size(); i++) {
-                        // rotate the order so that no variant always runs first or last
-                        for (int k = 0; k < Variant.values().length; k++) {
-                            Variant v = Variant.values()[(k + round + i) % Variant.values().length];
-                            runs.get(v).add(run(v, engine, peer, prompts.get(i), tokens));
-                        }
+            log(out, "warm-up...");
+            for (Variant v : Variant.values()) {
+                run(v, v == Variant.PEER ? peer : ours, prompts.get(0), promptTokens.get(0), 8);
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < prompts.size(); i++) {
+                    // rotate the order so that no variant always runs first or last
+                    for (int k = 0; k < Variant.values().length; k++) {
+                        Variant v = Variant.values()[(k + round + i) % Variant.values().length];
+                        runs.get(v).add(run(v, v == Variant.PEER ? peer : ours, prompts.get(i), promptTokens.get(i), tokens));
                     }
-                    log(out, "round " + (round + 1) + "/" + rounds + " done");
                 }
-                json.put("single_stream", table(out, runs));
+                log(out, "round " + (round + 1) + "/" + rounds + " done");
             }
-            DecodeTimings t = engine.timings();
-            log(out, String.format("step time: %.1f%% native decode, %.1f%% native sampling, %.2f%% Java (logits copy, MoI mixing, rows, text) over %d steps (target Java <= 2%%)",
-                    100.0 * t.decodeNanos() / total(t), 100.0 * t.sampleNanos() / total(t), 100 * t.javaShare(), t.steps()));
-            json.put("java_share", round(t.javaShare()));
-            json.put("second_turn", secondTurn(out, engine));
-            json.put("concurrency", concurrency(out, engine, prompts));
+            json.put("single_stream", table(out, runs));
+            json.put("step_time", stepTimes(out, runs));
+            json.put("peak_rss_mib", peakRss(out, ours, peer));
+            json.put("second_turn", secondTurn(out, ours));
         }
-        json.put("peak_rss_mib", Rss.peakMib());
-        String line = new ObjectMapper().writeValueAsString(json);
-        out.println(line);
+        try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, STREAMS);
+             WorkerProcess peer = WorkerProcess.start("peer", path, threads, CONTEXT, STREAMS)) {
+            json.put("concurrency", concurrency(out, ours, peer));
+        }
+        out.println(new ObjectMapper().writeValueAsString(json));
+        out.flush();
         return 0;
     }
 
-    private Run run(Variant variant, MoiEngine engine, LlamaModel peer, String prompt, int n) {
-        if (variant == Variant.PEER) {
-            return runPeer(peer, prompt, n, engine.countTokens(prompt));
-        }
-        MoiMode mode = MoiMode.valueOf(variant.name());
-        GenerationRequest request = GenerationRequest.of(prompt, SamplingOptions.GREEDY, new MoiOptions(mode, 1.0, 20), n);
-        return runOurs(engine, request);
+    private static Run run(Variant variant, WorkerProcess worker, String prompt, int promptTokens, int n) throws Exception {
+        return Run.of(worker.call(Map.of("op", "run", "variant", variant.name(), "prompt", prompt,
+                "promptTokens", promptTokens, "tokens", n)));
     }
 
-    static Run runOurs(MoiEngine engine, GenerationRequest request) {
-        long start = System.nanoTime();
-        long[] first = {0};
-        GenerationResult result = engine.generate(request, new GenerationListener() {
-            @Override
-            public void onText(String text) {
-                if (first[0] == 0) {
-                    first[0] = System.nanoTime();
-                }
-            }
-        });
-        long end = System.nanoTime();
-        return new Run(result.promptTokens(), result.outputTokens(), (first[0] - start) / 1e6, (end - start) / 1e6);
-    }
-
-    private static Run runPeer(LlamaModel peer, String prompt, int n, int promptTokens) {
-        InferenceParameters params = new InferenceParameters(prompt).setTemperature(0f).setNPredict(n).setCachePrompt(false);
-        long start = System.nanoTime();
-        long first = 0;
-        int count = 0;
-        for (LlamaOutput output : peer.generate(params)) {
-            if (first == 0) {
-                first = System.nanoTime();
-            }
-            count++;
-        }
-        long end = System.nanoTime();
-        return new Run(promptTokens, count, (first - start) / 1e6, (end - start) / 1e6);
-    }
-
-    private Map<String, Object> table(PrintStream out, Map<Variant, List<Run>> runs) {
+    private Map<String, Object> table(PrintWriter out, Map<Variant, List<Run>> runs) {
         Map<String, Object> result = new LinkedHashMap<>();
         log(out, String.format("%-8s %14s %14s %10s %6s", "variant", "prompt tok/s", "gen tok/s", "TTFT ms", "runs"));
-        Map<Variant, double[]> medians = new EnumMap<>(Variant.class);
         for (Variant v : Variant.values()) {
             List<Run> list = runs.get(v);
             double prompt = Stats.median(list.stream().mapToDouble(Run::promptTokensPerSecond).toArray());
             double gen = Stats.median(list.stream().mapToDouble(Run::generatedTokensPerSecond).toArray());
             double ttft = Stats.median(list.stream().mapToDouble(Run::ttftMs).toArray());
-            medians.put(v, new double[]{prompt, gen, ttft});
             log(out, String.format("%-8s %14.1f %14.2f %10.1f %6d", v, prompt, gen, ttft, list.size()));
             result.put(v.name().toLowerCase(), Map.of("prompt_tps", round(prompt), "gen_tps", round(gen), "ttft_ms", round(ttft)));
         }
@@ -194,70 +162,106 @@ public final class BenchCommand implements Callable<Integer> {
         return result;
     }
 
-    /** Time to first token of a second turn that shares a ~1,000-token prefix with the first. */
-    private Map<String, Object> secondTurn(PrintStream out, MoiEngine engine) {
-        double[] firsts = new double[rounds];
-        double[] seconds = new double[rounds];
-        int prefix = 0;
-        for (int r = 0; r < rounds; r++) {
-            // a system prompt that no earlier round cached, so the first turn is decoded cold
-            String system = "Session " + r + ". You are a careful assistant for a software team. "
-                    + "Follow the team's coding rules: write small methods, name things clearly, test everything. ".repeat(60);
-            List<ChatTurn> first = List.of(new ChatTurn("system", system), new ChatTurn("user", "Summarize the rules in one line."));
-            String p1 = engine.applyChatTemplate(first, true);
-            Run turn1 = runOurs(engine, GenerationRequest.of(p1, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 16));
-            List<ChatTurn> second = new ArrayList<>(first);
-            second.add(new ChatTurn("assistant", "Small methods, clear names, tests."));
-            second.add(new ChatTurn("user", "Give one example of a clear name."));
-            String p2 = engine.applyChatTemplate(second, true);
-            Run turn2 = runOurs(engine, GenerationRequest.of(p2, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 16));
-            firsts[r] = turn1.ttftMs();
-            seconds[r] = turn2.ttftMs();
-            prefix = turn1.promptTokens();
-        }
-        double ratio = Stats.median(seconds) / Stats.median(firsts);
-        log(out, String.format("second turn with a %d-token shared prefix: TTFT %.0f ms vs %.0f ms first turn, ratio %.3f (target <= 0.25)",
-                prefix, Stats.median(seconds), Stats.median(firsts), ratio));
-        return Map.of("prefix_tokens", prefix, "first_ttft_ms", round(Stats.median(firsts)),
-                "second_ttft_ms", round(Stats.median(seconds)), "ratio", round(ratio));
-    }
-
-    /** Aggregate generated tokens/s of 1, 2 and 4 concurrent streams. */
-    private Map<String, Object> concurrency(PrintStream out, MoiEngine engine, List<String> prompts) throws Exception {
+    /** Where our generation steps spent their time, per mode: native decode, native sampling, Java. */
+    private Map<String, Object> stepTimes(PrintWriter out, Map<Variant, List<Run>> runs) {
         Map<String, Object> result = new LinkedHashMap<>();
-        double single = 0;
-        for (int streams : new int[]{1, 2, 4}) {
-            ExecutorService pool = Executors.newFixedThreadPool(streams);
-            try {
-                long start = System.nanoTime();
-                List<Future<GenerationResult>> futures = new ArrayList<>();
-                for (int s = 0; s < streams; s++) {
-                    String prompt = prompts.get(s % prompts.size());
-                    futures.add(pool.submit(() -> engine.generate(
-                            GenerationRequest.of(prompt, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, tokens), null)));
-                }
-                int total = 0;
-                for (Future<GenerationResult> f : futures) {
-                    total += f.get().outputTokens();
-                }
-                double tps = total / ((System.nanoTime() - start) / 1e9);
-                if (streams == 1) {
-                    single = tps;
-                }
-                log(out, String.format("%d concurrent stream(s): %.2f generated tok/s in all (%.2f x one stream)", streams, tps, tps / single));
-                result.put(String.valueOf(streams), round(tps));
-            } finally {
-                pool.shutdownNow();
-            }
+        for (Variant v : List.of(Variant.OFF, Variant.MOI, Variant.DIRECT)) {
+            double decode = runs.get(v).stream().mapToDouble(Run::decodeMs).sum();
+            double sample = runs.get(v).stream().mapToDouble(Run::sampleMs).sum();
+            double java = runs.get(v).stream().mapToDouble(Run::javaMs).sum();
+            double total = Math.max(1e-9, decode + sample + java);
+            log(out, String.format("step time %-6s: %5.1f%% native decode, %4.1f%% native sampling, %5.2f%% Java "
+                    + "(logits copy, MoI mixing, embedding rows, text)%s", v, 100 * decode / total, 100 * sample / total,
+                    100 * java / total, v == Variant.MOI ? " (target Java <= 2%)" : ""));
+            result.put(v.name().toLowerCase() + "_java_share", round(java / total));
         }
         return result;
     }
 
-    private static double total(DecodeTimings t) {
-        return Math.max(1, t.decodeNanos() + t.sampleNanos() + t.javaNanos());
+    private Map<String, Object> peakRss(PrintWriter out, WorkerProcess ours, WorkerProcess peer) throws Exception {
+        JsonNode o = ours.call(Map.of("op", "rss"));
+        JsonNode p = peer.call(Map.of("op", "rss"));
+        double oursMib = o.path("peak_mib").asDouble();
+        double peerMib = p.path("peak_mib").asDouble();
+        log(out, String.format("peak RSS after the same runs: ours %.0f MiB, java-llama.cpp %.0f MiB, difference %+.0f MiB "
+                + "(target <= +64 MiB)", oursMib, peerMib, oursMib - peerMib));
+        logMemory(out, "ours", o);
+        logMemory(out, "java-llama.cpp", p);
+        return Map.of("ours", round(oursMib), "peer", round(peerMib), "difference", round(oursMib - peerMib));
     }
 
-    private void log(PrintStream out, String line) {
+    private void logMemory(PrintWriter out, String engine, JsonNode rss) {
+        log(out, String.format("  %-15s now: %.0f MiB anonymous, %.0f MiB mapped files; Java heap %.0f MiB used of %.0f MiB committed",
+                engine, rss.path("anonymous_mib").asDouble(), rss.path("file_mib").asDouble(),
+                rss.path("heap_used_mib").asDouble(), rss.path("heap_committed_mib").asDouble()));
+    }
+
+    /** Time to first token of a second turn that shares a ~1,000-token prefix with the first. */
+    private Map<String, Object> secondTurn(PrintWriter out, WorkerProcess ours) throws Exception {
+        JsonNode r = ours.call(Map.of("op", "secondTurn", "rounds", rounds));
+        double first = r.path("firstTtftMs").asDouble();
+        double second = r.path("secondTtftMs").asDouble();
+        log(out, String.format("second turn with a %d-token shared prefix: TTFT %.0f ms vs %.0f ms first turn, ratio %.3f (target <= 0.25)",
+                r.path("prefixTokens").asInt(), second, first, second / first));
+        return Map.of("prefix_tokens", r.path("prefixTokens").asInt(), "first_ttft_ms", round(first),
+                "second_ttft_ms", round(second), "ratio", round(second / first));
+    }
+
+    /**
+     * Aggregate generated tokens/s of 1, 2 and 4 concurrent streams (medians over the rounds): MoI streams on
+     * our engine, standard greedy streams on the peer's server slots, interleaved. Next to them the bound
+     * llama.cpp itself sets: n streams can be at most n x t(1) / t(n) times one stream, where t(n) is the time
+     * of one decode step of n inputs.
+     */
+    private Map<String, Object> concurrency(PrintWriter out, WorkerProcess ours, WorkerProcess peer) throws Exception {
+        int[] streamCounts = {1, 2, STREAMS};
+        List<String> prompts = new ArrayList<>();
+        ours.call(Map.of("op", "prompts", "texts", PROMPTS)).path("prompts").forEach(p -> prompts.add(p.asText()));
+        for (WorkerProcess w : List.of(ours, peer)) { // warm-up, and both engines cache the prompts
+            w.call(Map.of("op", "streams", "streams", STREAMS, "tokens", 8, "prompts", prompts));
+        }
+        double[][] oursTps = new double[streamCounts.length][rounds];
+        double[][] peerTps = new double[streamCounts.length][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < streamCounts.length; i++) {
+                Map<String, Object> request = Map.of("op", "streams", "streams", streamCounts[i], "tokens", tokens,
+                        "prompts", prompts);
+                boolean oursFirst = (round + i) % 2 == 0;
+                for (WorkerProcess w : oursFirst ? List.of(ours, peer) : List.of(peer, ours)) {
+                    double tps = w.call(request).path("tokensPerSecond").asDouble();
+                    (w == ours ? oursTps : peerTps)[i][round] = tps;
+                }
+            }
+        }
+        JsonNode steps = ours.call(Map.of("op", "stepScaling", "inputs", List.of(1, 2, 3, 4), "steps", 20)).path("msPerStep");
+        double t1 = steps.path("1").asDouble();
+        Map<String, Object> result = new LinkedHashMap<>();
+        double oursSingle = Stats.median(oursTps[0]);
+        double peerSingle = Stats.median(peerTps[0]);
+        for (int i = 0; i < streamCounts.length; i++) {
+            int n = streamCounts[i];
+            double oursMedian = Stats.median(oursTps[i]);
+            double peerMedian = Stats.median(peerTps[i]);
+            double bound = n * t1 / steps.path(String.valueOf(n)).asDouble();
+            log(out, String.format("%d concurrent stream(s): ours (MOI) %6.2f generated tok/s in all = %.2f x one stream; "
+                            + "java-llama.cpp %6.2f = %.2f x; llama.cpp's bound %.2f x%s", n, oursMedian, oursMedian / oursSingle,
+                    peerMedian, peerMedian / peerSingle, bound, n == STREAMS ? " (target 2.5 x)" : ""));
+            result.put(String.valueOf(n), Map.of("tps", round(oursMedian), "x_one_stream", round(oursMedian / oursSingle),
+                    "peer_tps", round(peerMedian), "peer_x_one_stream", round(peerMedian / peerSingle),
+                    "llama_cpp_bound", round(bound)));
+        }
+        StringBuilder line = new StringBuilder("llama.cpp alone, one decode step of n inputs:");
+        Map<String, Object> stepMs = new LinkedHashMap<>();
+        steps.fields().forEachRemaining(e -> {
+            line.append(String.format(" n=%s %.1f ms (%.2f x n=1);", e.getKey(), e.getValue().asDouble(), e.getValue().asDouble() / t1));
+            stepMs.put(e.getKey(), round(e.getValue().asDouble()));
+        });
+        log(out, line.toString());
+        result.put("step_ms", stepMs);
+        return result;
+    }
+
+    private void log(PrintWriter out, String line) {
         if (!jsonOnly) {
             out.println(line);
             out.flush();

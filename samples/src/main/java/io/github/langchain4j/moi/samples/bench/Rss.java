@@ -18,6 +18,16 @@ public final class Rss {
         return field("VmRSS:");
     }
 
+    /** The current RSS in anonymous memory (heaps, KV cache, buffers). */
+    public static double anonymousMib() {
+        return field("RssAnon:");
+    }
+
+    /** The current RSS in mapped files (the model, libraries). */
+    public static double fileMib() {
+        return field("RssFile:");
+    }
+
     private static double field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

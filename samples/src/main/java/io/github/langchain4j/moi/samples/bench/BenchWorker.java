@@ -1,0 +1,356 @@
+package io.github.langchain4j.moi.samples.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.ModelParameters;
+import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.ChatTurn;
+import io.github.langchain4j.moi.engine.DecodeTimings;
+import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.engine.GenerationListener;
+import io.github.langchain4j.moi.engine.GenerationRequest;
+import io.github.langchain4j.moi.engine.GenerationResult;
+import io.github.langchain4j.moi.engine.MoiEngine;
+import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.SamplingOptions;
+import io.github.langchain4j.moi.llamacpp.NativeModel;
+
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One engine of {@code moi bench} in a JVM of its own, driven by {@link BenchCommand} one JSON request per
+ * line on stdin; each answer is one line on stdout that starts with {@link #REPLY} (llama.cpp may print
+ * other lines there).
+ *
+ * <p>Why a process per engine: the llama.cpp build inside java-llama.cpp's jar runs its CPU kernels on
+ * OpenMP (libgomp). With java-llama.cpp's server thread and our decoding thread both driving llama.cpp in
+ * one process, libgomp manages more threads than there are cores and stops spin-waiting at its barriers;
+ * on the 2-core development machine that made every decode step of both engines 1.5 to 2 times slower.
+ * A process each measures each engine as a user would run it, and gives each its own peak RSS.
+ */
+public final class BenchWorker {
+
+    /** The prefix of protocol lines on the worker's stdout. */
+    static final String REPLY = "@@bench ";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String engineKind;
+    private final Path model;
+    private final int threads;
+    private final int contextSize;
+    private final int sequences;
+    private MoiEngine engine;
+    private LlamaModel peer;
+
+    private BenchWorker(String engineKind, Path model, int threads, int contextSize, int sequences) {
+        this.engineKind = engineKind;
+        this.model = model;
+        this.threads = threads;
+        this.contextSize = contextSize;
+        this.sequences = sequences;
+    }
+
+    /** Arguments: {@code moi|peer MODEL THREADS CONTEXT SEQUENCES}. */
+    public static void main(String[] args) throws Exception {
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err); // stray prints must not mix with the protocol
+        if (args.length != 5) {
+            protocol.println(REPLY + JSON.writeValueAsString(Map.of("error", "usage: moi|peer MODEL THREADS CONTEXT SEQUENCES")));
+            System.exit(2);
+        }
+        BenchWorker worker = new BenchWorker(args[0], Path.of(args[1]), Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+        int status = 0;
+        try {
+            worker.load();
+            protocol.println(REPLY + JSON.writeValueAsString(Map.of("ready", true)));
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                JsonNode request = JSON.readTree(line);
+                String op = request.path("op").asText();
+                if (op.equals("exit")) {
+                    break;
+                }
+                Object reply;
+                try {
+                    reply = worker.handle(op, request);
+                } catch (RuntimeException e) {
+                    reply = Map.of("error", op + ": " + e);
+                }
+                protocol.println(REPLY + JSON.writeValueAsString(reply));
+            }
+        } catch (RuntimeException e) {
+            protocol.println(REPLY + JSON.writeValueAsString(Map.of("error", "load: " + e)));
+            status = 1;
+        } finally {
+            worker.close();
+        }
+        // java-llama.cpp leaves a non-daemon native thread behind after close(): end the JVM explicitly
+        System.exit(status);
+    }
+
+    private void load() {
+        if (engineKind.equals("peer")) {
+            // the server's slots share one KV cache of n_ctx cells: give each slot a full context, as ours has
+            peer = new LlamaModel(new ModelParameters().setModel(model.toString()).setCtxSize(contextSize * sequences)
+                    .setParallel(sequences).setThreads(threads).setThreadsBatch(threads).setGpuLayers(0));
+        } else {
+            engine = MoiEngine.load(EngineConfig.of(model).withContextSize(contextSize).withThreads(threads)
+                    .withMaxSequences(sequences));
+        }
+    }
+
+    private Object handle(String op, JsonNode request) throws Exception {
+        return switch (op) {
+            case "prompts" -> prompts(request);
+            case "run" -> run(request);
+            case "secondTurn" -> secondTurn(request.path("rounds").asInt(1));
+            case "streams" -> streams(request);
+            case "stepScaling" -> stepScaling(request);
+            case "rss" -> Map.of("peak_mib", Rss.peakMib(), "current_mib", Rss.currentMib(),
+                    "anonymous_mib", Rss.anonymousMib(), "file_mib", Rss.fileMib(),
+                    "heap_used_mib", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
+                    "heap_committed_mib", Runtime.getRuntime().totalMemory() / 1048576.0);
+            default -> throw new IllegalArgumentException("unknown op '" + op + "'");
+        };
+    }
+
+    /** The chat-formatted prompts and their token counts (the peer gets the very same text). */
+    private Object prompts(JsonNode request) {
+        List<String> formatted = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        for (JsonNode text : request.path("texts")) {
+            String prompt = engine().applyChatTemplate(List.of(new ChatTurn("user", text.asText())), true);
+            formatted.add(prompt);
+            counts.add(engine().countTokens(prompt));
+        }
+        return Map.of("prompts", formatted, "tokens", counts);
+    }
+
+    /** One greedy generation: prompt tokens, generated tokens, time to first token, total time, step times. */
+    private Object run(JsonNode request) {
+        String prompt = request.path("prompt").asText();
+        int tokens = request.path("tokens").asInt();
+        int promptTokens = request.path("promptTokens").asInt();
+        String variant = request.path("variant").asText();
+        if (variant.equals("PEER")) {
+            return runPeer(prompt, tokens, promptTokens);
+        }
+        MoiMode mode = MoiMode.valueOf(variant);
+        DecodeTimings before = engine().timings();
+        long start = System.nanoTime();
+        long[] first = {0};
+        GenerationResult result = engine().generate(GenerationRequest.of(prompt, SamplingOptions.GREEDY,
+                new MoiOptions(mode, 1.0, MoiOptions.DEFAULTS.mixTopK()), tokens), new GenerationListener() {
+            @Override
+            public void onText(String text) {
+                if (first[0] == 0) {
+                    first[0] = System.nanoTime();
+                }
+            }
+        });
+        long end = System.nanoTime();
+        DecodeTimings after = engine().timings();
+        Map<String, Object> reply = runReply(result.promptTokens(), result.outputTokens(), start, first[0], end);
+        reply.put("steps", after.steps() - before.steps());
+        reply.put("decodeMs", (after.decodeNanos() - before.decodeNanos()) / 1e6);
+        reply.put("sampleMs", (after.sampleNanos() - before.sampleNanos()) / 1e6);
+        reply.put("javaMs", (after.javaNanos() - before.javaNanos()) / 1e6);
+        return reply;
+    }
+
+    private Object runPeer(String prompt, int tokens, int promptTokens) {
+        InferenceParameters params = new InferenceParameters(prompt).setTemperature(0f).setNPredict(tokens)
+                .setCachePrompt(false);
+        long start = System.nanoTime();
+        long first = 0;
+        int count = 0;
+        for (LlamaOutput ignored : peer().generate(params)) {
+            if (first == 0) {
+                first = System.nanoTime();
+            }
+            count++;
+        }
+        return runReply(promptTokens, count, start, first, System.nanoTime());
+    }
+
+    private int generatedByPeer(String prompt, int tokens) {
+        int count = 0;
+        for (LlamaOutput ignored : peer().generate(new InferenceParameters(prompt).setTemperature(0f).setNPredict(tokens))) {
+            count++;
+        }
+        return count;
+    }
+
+    private static Map<String, Object> runReply(int promptTokens, int generated, long start, long first, long end) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("promptTokens", promptTokens);
+        reply.put("generated", generated);
+        reply.put("ttftMs", first == 0 ? Double.NaN : (first - start) / 1e6);
+        reply.put("totalMs", (end - start) / 1e6);
+        return reply;
+    }
+
+    /** Time to first token of a second turn that shares a ~1,000-token prefix with the first. */
+    private Object secondTurn(int rounds) {
+        double[] firsts = new double[rounds];
+        double[] seconds = new double[rounds];
+        int prefix = 0;
+        for (int r = 0; r < rounds; r++) {
+            // a system prompt that no earlier round cached, so the first turn is decoded cold
+            String system = "Session " + r + ". You are a careful assistant for a software team. "
+                    + "Follow the team's coding rules: write small methods, name things clearly, test everything. ".repeat(60);
+            List<ChatTurn> first = List.of(new ChatTurn("system", system), new ChatTurn("user", "Summarize the rules in one line."));
+            String p1 = engine().applyChatTemplate(first, true);
+            List<ChatTurn> second = new ArrayList<>(first);
+            second.add(new ChatTurn("assistant", "Small methods, clear names, tests."));
+            second.add(new ChatTurn("user", "Give one example of a clear name."));
+            String p2 = engine().applyChatTemplate(second, true);
+            firsts[r] = ttft(p1);
+            seconds[r] = ttft(p2);
+            prefix = engine().countTokens(p1);
+        }
+        return Map.of("prefixTokens", prefix, "firstTtftMs", Stats.median(firsts), "secondTtftMs", Stats.median(seconds));
+    }
+
+    private double ttft(String prompt) {
+        long start = System.nanoTime();
+        long[] first = {0};
+        engine().generate(GenerationRequest.of(prompt, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 4), new GenerationListener() {
+            @Override
+            public void onText(String text) {
+                if (first[0] == 0) {
+                    first[0] = System.nanoTime();
+                }
+            }
+        });
+        return (first[0] - start) / 1e6;
+    }
+
+    /**
+     * Aggregate generated tokens/s of concurrent streams, stream s on prompt s, all started at once: MoI
+     * streams on our engine, standard greedy streams on the peer's server slots.
+     */
+    private Object streams(JsonNode request) throws Exception {
+        int streams = request.path("streams").asInt();
+        int tokens = request.path("tokens").asInt();
+        List<String> prompts = new ArrayList<>();
+        request.path("prompts").forEach(p -> prompts.add(p.asText()));
+        ExecutorService pool = Executors.newFixedThreadPool(streams);
+        try {
+            long start = System.nanoTime();
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                String prompt = prompts.get(s % prompts.size());
+                if (peer != null) {
+                    futures.add(pool.submit(() -> generatedByPeer(prompt, tokens)));
+                } else {
+                    GenerationRequest r = GenerationRequest.of(prompt, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, tokens);
+                    futures.add(pool.submit(() -> engine().generate(r, null).outputTokens()));
+                }
+            }
+            int total = 0;
+            for (Future<Integer> f : futures) {
+                total += f.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return Map.of("generated", total, "tokensPerSecond", total / seconds);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * What llama.cpp alone allows: the time of one decode step of n inputs (tokens of n sequences, logits
+     * for each), with no sampling and no MoI. Closes the engine first, so that only this thread drives
+     * llama.cpp; must be the worker's last measurement.
+     */
+    private Object stepScaling(JsonNode request) {
+        engine().close();
+        int steps = request.path("steps").asInt(20);
+        List<Integer> sizes = new ArrayList<>();
+        request.path("inputs").forEach(n -> sizes.add(n.asInt()));
+        int maxInputs = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
+        Map<String, Object> msPerStep = new LinkedHashMap<>();
+        try (NativeModel m = NativeModel.load(EngineConfig.of(model).withContextSize(512).withThreads(threads)
+                .withMaxSequences(maxInputs))) {
+            int[] prompt = m.tokenize("Write a Java class that implements a thread-safe LRU cache, with comments.", true, false);
+            for (int s = 0; s < maxInputs; s++) {
+                m.decodeTokens(prompt, 0, prompt.length, 0, s);
+            }
+            float[] logits = new float[m.vocabSize()];
+            for (int n : sizes) {
+                measureSteps(m, n, prompt.length, 3, logits); // warm-up
+                double[] times = new double[3];
+                for (int rep = 0; rep < times.length; rep++) {
+                    times[rep] = measureSteps(m, n, prompt.length, steps, logits);
+                }
+                msPerStep.put(String.valueOf(n), Stats.median(times));
+            }
+        }
+        return Map.of("msPerStep", msPerStep);
+    }
+
+    private static double measureSteps(NativeModel m, int n, int pos0, int steps, float[] logits) {
+        int[] seqs = new int[n];
+        int[] positions = new int[n];
+        int[] tokens = new int[n];
+        long start = System.nanoTime();
+        for (int k = 0; k < steps; k++) {
+            for (int i = 0; i < n; i++) {
+                seqs[i] = i;
+                positions[i] = pos0 + k;
+                tokens[i] = 1000 + i;
+            }
+            m.decodeStep(n, seqs, positions, tokens, null);
+            for (int i = 0; i < n; i++) {
+                m.readLogits(i, logits);
+            }
+        }
+        double ms = (System.nanoTime() - start) / 1e6 / steps;
+        for (int i = 0; i < n; i++) {
+            m.trimCache(i, pos0);
+        }
+        return ms;
+    }
+
+    private MoiEngine engine() {
+        if (engine == null) {
+            throw new IllegalStateException("this worker runs java-llama.cpp, not our engine");
+        }
+        return engine;
+    }
+
+    private LlamaModel peer() {
+        if (peer == null) {
+            throw new IllegalStateException("this worker runs our engine, not java-llama.cpp");
+        }
+        return peer;
+    }
+
+    private void close() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
+    }
+}

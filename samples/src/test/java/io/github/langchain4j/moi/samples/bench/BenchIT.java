@@ -1,0 +1,67 @@
+package io.github.langchain4j.moi.samples.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.langchain4j.moi.model.KnownModel;
+import io.github.langchain4j.moi.model.ModelCache;
+import io.github.langchain4j.moi.samples.cli.MoiCli;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code moi bench} end to end on the default model with tiny runs: both engine processes start, answer
+ * every request and report. It checks the harness and the figures' consistency, not speed (timings belong to
+ * the benchmark itself), except one property of the prompt cache that no noise can hide: a second turn that
+ * shares 1,000 tokens with the first starts much sooner.
+ */
+class BenchIT {
+
+    @Test
+    void tinyBenchReportsEveryVariantMemoryTheSecondTurnAndConcurrency() throws Exception {
+        Path model = new ModelCache().resolve(KnownModel.DEFAULT);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = MoiCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8),
+                "bench", "--model", model.toString(), "--tokens", "4", "--rounds", "1");
+        String out = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8) + out).isZero();
+        assertThat(out).contains("MOI/OFF generated tok/s", "OFF/java-llama.cpp generated tok/s", "peak RSS",
+                "second turn", "4 concurrent stream(s)", "llama.cpp alone");
+
+        List<String> lines = out.lines().toList();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        JsonNode single = json.get("single_stream");
+        for (String variant : List.of("peer", "off", "moi", "direct")) {
+            assertThat(single.get(variant).get("gen_tps").asDouble()).as(variant).isPositive();
+            assertThat(single.get(variant).get("prompt_tps").asDouble()).as(variant).isPositive();
+        }
+        assertThat(single.get("moi_over_off_gen").asDouble()).isPositive();
+        for (String share : List.of("off_java_share", "moi_java_share", "direct_java_share")) {
+            assertThat(json.get("step_time").get(share).asDouble()).as(share).isBetween(0.0, 1.0);
+        }
+        assertThat(json.get("peak_rss_mib").get("ours").asDouble()).isGreaterThan(100);
+        assertThat(json.get("peak_rss_mib").get("peer").asDouble()).isGreaterThan(100);
+
+        JsonNode second = json.get("second_turn");
+        assertThat(second.get("prefix_tokens").asInt()).isGreaterThan(1000);
+        assertThat(second.get("ratio").asDouble()).isLessThan(0.5);
+
+        JsonNode concurrency = json.get("concurrency");
+        for (String streams : List.of("1", "2", "4")) {
+            assertThat(concurrency.get(streams).get("tps").asDouble()).as(streams).isPositive();
+            assertThat(concurrency.get(streams).get("peer_tps").asDouble()).as(streams).isPositive();
+        }
+        assertThat(concurrency.get("1").get("llama_cpp_bound").asDouble()).isEqualTo(1.0);
+        for (String inputs : List.of("1", "2", "3", "4")) {
+            assertThat(concurrency.get("step_ms").get(inputs).asDouble()).as(inputs).isPositive();
+        }
+    }
+}
