@@ -19,6 +19,10 @@ import java.util.Map;
  * own would count every page it touches in the process's RSS a second time (up to the table's size, 91 MiB
  * for the default model, measured with {@code ./moi bench}).
  *
+ * <p>Dequantized rows are kept in a small direct-mapped cache (slot = token id modulo its size, at most
+ * {@value #CACHE_BYTES} bytes): MoI mixes the top-20 tokens of every step, and the same frequent tokens
+ * (spaces, newlines, punctuation) come back step after step; a hit costs no read and no native call.
+ *
  * <p>The rows are returned in the scale the graph expects on its embedding-input path: where an
  * architecture scales token inputs but not {@code batch.embd} inputs, that scale is applied here.
  * Serves one decode loop; its methods are synchronized only so that a stray caller cannot mix up rows.
@@ -32,6 +36,9 @@ final class TokenEmbeddings implements AutoCloseable {
      */
     private static final Map<String, Boolean> SQRT_N_EMBD_SCALE = Map.of("gemma3", true);
 
+    /** The row cache's size limit: 1,170 rows of 896 floats (Qwen2.5 0.5B). */
+    static final int CACHE_BYTES = 4 << 20;
+
     private final int nVocab;
     private final int nEmbd;
     private final long rowBytes;
@@ -41,11 +48,17 @@ final class TokenEmbeddings implements AutoCloseable {
     private final Memory quantizedBuffer;
     private final Function toFloat; // null for F32 rows, which are converted in Java
     private final Memory rowBuffer;
-    private final float[] row;
+    private final int[] cachedTokens; // per cache slot: the token whose row it holds, -1 for none
+    private final float[] cachedRows; // slot i holds its row at i * nEmbd
     private final float scale;
     private final String path;
 
     TokenEmbeddings(GgufFile file, int nVocab, int nEmbd) {
+        this(file, nVocab, nEmbd, Math.max(1, Math.min(nVocab, CACHE_BYTES / (nEmbd * Float.BYTES))));
+    }
+
+    /** With a row cache of {@code cachedRowCount} slots (tests use tiny ones to force evictions). */
+    TokenEmbeddings(GgufFile file, int nVocab, int nEmbd, int cachedRowCount) {
         this.nVocab = nVocab;
         this.nEmbd = nEmbd;
         Pointer traits = NativeLibrary.get().ggml_get_type_traits(file.embeddingType());
@@ -82,16 +95,18 @@ final class TokenEmbeddings implements AutoCloseable {
         this.quantizedRow = new byte[(int) rowBytes];
         this.quantizedBuffer = new Memory(rowBytes);
         this.rowBuffer = new Memory((long) nEmbd * Float.BYTES);
-        this.row = new float[nEmbd];
+        this.cachedTokens = new int[cachedRowCount];
+        java.util.Arrays.fill(cachedTokens, -1);
+        this.cachedRows = new float[cachedRowCount * nEmbd];
         this.path = file.path().toString();
     }
 
     /** Adds {@code weight * e(token)} to {@code acc}. */
     synchronized void addScaledRow(int token, double weight, float[] acc) {
-        float[] r = dequantize(token);
+        int offset = cachedRow(token);
         float w = (float) (weight * scale);
         for (int i = 0; i < nEmbd; i++) {
-            acc[i] += w * r[i];
+            acc[i] += w * cachedRows[offset + i];
         }
     }
 
@@ -102,10 +117,22 @@ final class TokenEmbeddings implements AutoCloseable {
         return out;
     }
 
-    private float[] dequantize(int token) {
+    /** Where the token's dequantized row starts in {@link #cachedRows}, reading it first on a miss. */
+    private int cachedRow(int token) {
         if (token < 0 || token >= nVocab) {
             throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + nVocab + ")");
         }
+        int slot = token % cachedTokens.length;
+        int offset = slot * nEmbd;
+        if (cachedTokens[slot] != token) {
+            cachedTokens[slot] = -1; // stays empty if the read fails
+            dequantize(token, offset);
+            cachedTokens[slot] = token;
+        }
+        return offset;
+    }
+
+    private void dequantize(int token, int offset) {
         try {
             file.seek(tableOffset + token * rowBytes);
             file.readFully(quantizedRow);
@@ -115,15 +142,14 @@ final class TokenEmbeddings implements AutoCloseable {
         }
         quantizedBuffer.write(0, quantizedRow, 0, quantizedRow.length);
         if (toFloat == null) {
-            quantizedBuffer.read(0, row, 0, nEmbd); // F32, little-endian like the host
+            quantizedBuffer.read(0, cachedRows, offset, nEmbd); // F32, little-endian like the host
         } else {
             toFloat.invoke(void.class, new Object[]{quantizedBuffer, rowBuffer, (long) nEmbd});
-            rowBuffer.read(0, row, 0, nEmbd);
+            rowBuffer.read(0, cachedRows, offset, nEmbd);
         }
-        return row;
     }
 
-    /** Closes the file; later reads fail with a {@link ModelFileException}. */
+    /** Closes the file; later reads of rows that are not cached fail with a {@link ModelFileException}. */
     @Override
     public synchronized void close() {
         try {

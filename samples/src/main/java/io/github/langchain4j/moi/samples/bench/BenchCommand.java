@@ -65,11 +65,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** One run's figures; the step times are ours only (zero for the peer). */
     record Run(int promptTokens, int generated, double ttftMs, double totalMs,
-               double decodeMs, double sampleMs, double javaMs) {
+               long steps, double decodeMs, double sampleMs, double javaMs) {
         static Run of(JsonNode reply) {
             return new Run(reply.path("promptTokens").asInt(), reply.path("generated").asInt(),
-                    reply.path("ttftMs").asDouble(), reply.path("totalMs").asDouble(), reply.path("decodeMs").asDouble(),
-                    reply.path("sampleMs").asDouble(), reply.path("javaMs").asDouble());
+                    reply.path("ttftMs").asDouble(), reply.path("totalMs").asDouble(), reply.path("steps").asLong(),
+                    reply.path("decodeMs").asDouble(), reply.path("sampleMs").asDouble(), reply.path("javaMs").asDouble());
         }
 
         double promptTokensPerSecond() {
@@ -149,10 +149,10 @@ public final class BenchCommand implements Callable<Integer> {
             log(out, String.format("%-8s %14.1f %14.2f %10.1f %6d", v, prompt, gen, ttft, list.size()));
             result.put(v.name().toLowerCase(), Map.of("prompt_tps", round(prompt), "gen_tps", round(gen), "ttft_ms", round(ttft)));
         }
-        // ratios of medians, measured side by side in this run
-        double moiOverOff = Stats.medianRatio(runs.get(Variant.MOI), runs.get(Variant.OFF), Run::generatedTokensPerSecond);
-        double offOverPeerGen = Stats.medianRatio(runs.get(Variant.OFF), runs.get(Variant.PEER), Run::generatedTokensPerSecond);
-        double offOverPeerPrompt = Stats.medianRatio(runs.get(Variant.OFF), runs.get(Variant.PEER), Run::promptTokensPerSecond);
+        // medians of the ratios of runs paired by round and prompt, measured side by side in this run
+        double moiOverOff = Stats.medianPairedRatio(runs.get(Variant.MOI), runs.get(Variant.OFF), Run::generatedTokensPerSecond);
+        double offOverPeerGen = Stats.medianPairedRatio(runs.get(Variant.OFF), runs.get(Variant.PEER), Run::generatedTokensPerSecond);
+        double offOverPeerPrompt = Stats.medianPairedRatio(runs.get(Variant.OFF), runs.get(Variant.PEER), Run::promptTokensPerSecond);
         log(out, String.format("MOI/OFF generated tok/s: %.3f (target >= 0.98)", moiOverOff));
         log(out, String.format("OFF/java-llama.cpp generated tok/s: %.3f (target >= 1.0)", offOverPeerGen));
         log(out, String.format("OFF/java-llama.cpp prompt tok/s: %.3f (target >= 0.95)", offOverPeerPrompt));
@@ -166,14 +166,18 @@ public final class BenchCommand implements Callable<Integer> {
     private Map<String, Object> stepTimes(PrintWriter out, Map<Variant, List<Run>> runs) {
         Map<String, Object> result = new LinkedHashMap<>();
         for (Variant v : List.of(Variant.OFF, Variant.MOI, Variant.DIRECT)) {
-            double decode = runs.get(v).stream().mapToDouble(Run::decodeMs).sum();
-            double sample = runs.get(v).stream().mapToDouble(Run::sampleMs).sum();
-            double java = runs.get(v).stream().mapToDouble(Run::javaMs).sum();
+            List<Run> list = runs.get(v);
+            long steps = Math.max(1, list.stream().mapToLong(Run::steps).sum());
+            double decode = list.stream().mapToDouble(Run::decodeMs).sum();
+            double sample = list.stream().mapToDouble(Run::sampleMs).sum();
+            double java = list.stream().mapToDouble(Run::javaMs).sum();
             double total = Math.max(1e-9, decode + sample + java);
-            log(out, String.format("step time %-6s: %5.1f%% native decode, %4.1f%% native sampling, %5.2f%% Java "
-                    + "(logits copy, MoI mixing, embedding rows, text)%s", v, 100 * decode / total, 100 * sample / total,
-                    100 * java / total, v == Variant.MOI ? " (target Java <= 2%)" : ""));
+            log(out, String.format("step time %-6s: %5.2f ms native decode (%4.1f%%), %4.2f ms native sampling (%3.1f%%), "
+                            + "%4.2f ms Java (%4.2f%%: logits copy, MoI mixing, embedding rows, text)%s", v, decode / steps,
+                    100 * decode / total, sample / steps, 100 * sample / total, java / steps, 100 * java / total,
+                    v == Variant.MOI ? " (target Java <= 2%)" : ""));
             result.put(v.name().toLowerCase() + "_java_share", round(java / total));
+            result.put(v.name().toLowerCase() + "_decode_ms", round(decode / steps));
         }
         return result;
     }

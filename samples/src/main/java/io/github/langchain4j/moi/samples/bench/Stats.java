@@ -20,8 +20,18 @@ final class Stats {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /** Ratio of the medians of a metric over two lists of runs. */
-    static <T> double medianRatio(List<T> a, List<T> b, ToDoubleFunction<T> metric) {
-        return median(a.stream().mapToDouble(metric).toArray()) / median(b.stream().mapToDouble(metric).toArray());
+    /**
+     * The median of the ratios {@code metric(a[i]) / metric(b[i])} of paired runs (same prompt, same round):
+     * a drift of the machine's speed between rounds then cancels within each pair.
+     */
+    static <T> double medianPairedRatio(List<T> a, List<T> b, ToDoubleFunction<T> metric) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("paired runs: " + a.size() + " vs " + b.size());
+        }
+        double[] ratios = new double[a.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = metric.applyAsDouble(a.get(i)) / metric.applyAsDouble(b.get(i));
+        }
+        return median(ratios);
     }
 }
