@@ -47,6 +47,14 @@ public final class MoiEngine implements AutoCloseable {
     /** Requests that may wait for a free sequence before new ones are refused. */
     public static final int QUEUE_CAPACITY = 256;
 
+    /**
+     * How long the idle decoding thread waits for the next request before it ends (and with it the hold on a
+     * forgotten engine). Long enough that requests a few seconds apart reuse one thread: each new thread
+     * also brings a new OpenMP team into llama.cpp, and that churn added 20 MiB of RSS over 16 requests
+     * 1.5 s apart when this was one second.
+     */
+    static final long IDLE_LINGER_MILLIS = 30_000;
+
     private final NativeModel model;
     private final DecodeLoop loop;
     private final Object lock = new Object();
@@ -123,7 +131,7 @@ public final class MoiEngine implements AutoCloseable {
                 List<Job> admitted = new ArrayList<>();
                 synchronized (lock) {
                     if (!closed && queue.isEmpty() && !loop.hasActive()) {
-                        lock.wait(1000); // linger briefly, then let the thread (and a forgotten engine) go
+                        lock.wait(IDLE_LINGER_MILLIS); // then let the thread (and a forgotten engine) go
                     }
                     if (closed || (queue.isEmpty() && !loop.hasActive())) {
                         decodingThread = null;
