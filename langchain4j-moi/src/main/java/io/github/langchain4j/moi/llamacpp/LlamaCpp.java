@@ -113,6 +113,11 @@ interface LlamaCpp extends Library {
 
     int llama_sampler_sample(Pointer sampler, Pointer ctx, int idx);
 
+    /** {@code cur_p} is a {@code llama_token_data_array*}: see {@link TokenDataArray}. */
+    void llama_sampler_apply(Pointer sampler, Pointer curP);
+
+    void llama_sampler_accept(Pointer sampler, int token);
+
     void llama_sampler_free(Pointer sampler);
 
     // --- gguf / ggml ------------------------------------------------------------------------------
@@ -261,4 +266,22 @@ interface LlamaCpp extends Library {
 
     /** ggml_type ids used here. */
     int GGML_TYPE_F32 = 0;
+
+    /**
+     * Offsets in {@code struct llama_token_data_array { llama_token_data * data; size_t size; int64_t selected;
+     * bool sorted; }} and its elements {@code llama_token_data { int32 id; float logit; float p; }}, written
+     * through plain memory because the samplers change the array in place (64-bit platforms only, like the
+     * libraries in java-llama.cpp's jar).
+     */
+    final class TokenDataArray {
+        static final int DATA = 0;
+        static final int SIZE = 8;
+        static final int SELECTED = 16;
+        static final int SORTED = 24;
+        static final int BYTES = 32;
+        static final int ELEMENT_BYTES = 12;
+
+        private TokenDataArray() {
+        }
+    }
 }

@@ -367,6 +367,15 @@ public final class NativeModel implements AutoCloseable {
         return new NativeSampler(lib, vocab, ctx, options, grammar, this);
     }
 
+    /** The native vocabulary and context, for tests of this package that call llama.cpp directly. */
+    Pointer vocabPointer() {
+        return vocab;
+    }
+
+    Pointer contextPointer() {
+        return ctx;
+    }
+
     /** True once {@link #close()} ran. */
     public boolean isClosed() {
         return closed;
