@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi;
 
-import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;
@@ -32,7 +31,6 @@ final class EngineMapping {
      * maxOutputTokens, generation may run until the context window is full.
      *
      * @throws IllegalArgumentException     for a value out of range, naming the parameter
-     * @throws UnsupportedFeatureException  for frequencyPenalty and presencePenalty
      */
     static GenerationRequest toGenerationRequest(String prompt, String grammar, ChatRequestParameters parameters,
                                                  int contextSize) {
@@ -50,9 +48,8 @@ final class EngineMapping {
     }
 
     private static SamplingOptions toSamplingOptions(MoiChatRequestParameters p) {
-        rejectUnsupported(p);
         return new SamplingOptions(p.temperature(), p.topK(), p.topP(), p.minP(), p.repeatPenalty(),
-                p.repeatLastN(), Integer.toUnsignedLong(p.seed()));
+                p.repeatLastN(), Integer.toUnsignedLong(p.seed()), orZero(p.frequencyPenalty()), orZero(p.presencePenalty()));
     }
 
     private static MoiOptions toMoiOptions(MoiChatRequestParameters p) {
@@ -67,14 +64,7 @@ final class EngineMapping {
         return maxTokens;
     }
 
-    private static void rejectUnsupported(ChatRequestParameters p) {
-        if (p.frequencyPenalty() != null) {
-            throw new UnsupportedFeatureException(
-                    "'frequencyPenalty' parameter is not supported by MoiChatLanguageModel: use repeatPenalty");
-        }
-        if (p.presencePenalty() != null) {
-            throw new UnsupportedFeatureException(
-                    "'presencePenalty' parameter is not supported by MoiChatLanguageModel: use repeatPenalty");
-        }
+    private static double orZero(Double penalty) {
+        return penalty == null ? 0 : penalty;
     }
 }

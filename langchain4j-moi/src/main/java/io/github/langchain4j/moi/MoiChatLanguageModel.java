@@ -41,7 +41,9 @@ import java.util.function.Function;
  *   <li>One model file per instance: a {@code modelName} other than the loaded model's is rejected with an
  *       {@code UnsupportedFeatureException}; build another instance for another model.</li>
  *   <li>Text only: images, audio, video and PDF content are rejected (the engine runs text models).</li>
- *   <li>{@code frequencyPenalty} and {@code presencePenalty} are rejected: use {@code repeatPenalty}.</li>
+ *   <li>{@code frequencyPenalty} and {@code presencePenalty} (set them through {@link ChatRequestParameters})
+ *       count the last {@code repeatLastN} generated tokens only (llama.cpp's penalties sampler), not the
+ *       whole text as OpenAI does.</li>
  *   <li>Tools are described to every model in the Qwen2.5 (Hermes) format. With tools offered and
  *       {@code ToolChoice.AUTO}, a plain-text answer cannot start like a tool call ({@code <tool_call>},
  *       {@code ```json} or, without a JSON response format, <code>{</code>); at most 8 calls per answer.

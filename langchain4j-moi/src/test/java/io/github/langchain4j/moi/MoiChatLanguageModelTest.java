@@ -206,10 +206,30 @@ class MoiChatLanguageModelTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("contextSize");
         assertThatThrownBy(() -> builder().defaultRequestParameters(
-                ChatRequestParameters.builder().frequencyPenalty(0.5).build()).build())
-                .isExactlyInstanceOf(UnsupportedFeatureException.class)
+                ChatRequestParameters.builder().frequencyPenalty(Double.NaN).build()).build())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("frequencyPenalty");
+        assertThatThrownBy(() -> builder().defaultRequestParameters(
+                ChatRequestParameters.builder().presencePenalty(Double.POSITIVE_INFINITY).build()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("presencePenalty");
         assertThat(fake.configs).isEmpty();
+    }
+
+    @Test
+    void frequency_and_presence_penalties_reach_the_sampler() {
+        MoiChatLanguageModel model = builder()
+                .defaultRequestParameters(ChatRequestParameters.builder().presencePenalty(0.25).build())
+                .build();
+
+        model.chat(ChatRequest.builder().messages(UserMessage.from("hi"))
+                .parameters(ChatRequestParameters.builder().frequencyPenalty(0.5).build()).build());
+
+        SamplingOptions sampling = fake.lastRequest().sampling();
+        assertThat(sampling.frequencyPenalty()).isEqualTo(0.5);
+        assertThat(sampling.presencePenalty()).isEqualTo(0.25);
+        assertThat(sampling.penalizesRepetition()).isTrue();
+        assertThat(SamplingOptions.DEFAULTS.penalizesRepetition()).isFalse();
     }
 
     @Test

@@ -11,9 +11,14 @@ package io.github.langchain4j.moi.engine;
  * @param repeatPenalty     penalty for tokens seen in the last {@code repeatLastN} tokens, 1 to disable
  * @param repeatLastN       window of the repetition penalty
  * @param seed              seed of the random choice; the same seed gives the same output
+ * @param frequencyPenalty  subtracted from a token's logit once per time it was generated in the last
+ *                          {@code repeatLastN} tokens (OpenAI's definition), 0 to disable
+ * @param presencePenalty   subtracted from a token's logit if it was generated in the last {@code repeatLastN}
+ *                          tokens, 0 to disable
  */
 public record SamplingOptions(double temperature, int topK, double topP, double minP,
-                              double repeatPenalty, int repeatLastN, long seed) {
+                              double repeatPenalty, int repeatLastN, long seed,
+                              double frequencyPenalty, double presencePenalty) {
 
     public static final long DEFAULT_SEED = 42;
     /** The paper's sampling for reasoning tasks, and this library's default. */
@@ -39,6 +44,23 @@ public record SamplingOptions(double temperature, int topK, double topP, double 
         if (repeatLastN < 0) {
             throw new IllegalArgumentException("repeatLastN must be >= 0, was " + repeatLastN);
         }
+        if (!Double.isFinite(frequencyPenalty)) {
+            throw new IllegalArgumentException("frequencyPenalty must be a finite number, was " + frequencyPenalty);
+        }
+        if (!Double.isFinite(presencePenalty)) {
+            throw new IllegalArgumentException("presencePenalty must be a finite number, was " + presencePenalty);
+        }
+    }
+
+    /** Without frequency and presence penalties. */
+    public SamplingOptions(double temperature, int topK, double topP, double minP, double repeatPenalty,
+                           int repeatLastN, long seed) {
+        this(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed, 0, 0);
+    }
+
+    /** Whether any penalty for recently generated tokens is active. */
+    public boolean penalizesRepetition() {
+        return repeatLastN > 0 && (repeatPenalty != 1 || frequencyPenalty != 0 || presencePenalty != 0);
     }
 
     public boolean greedy() {
@@ -46,10 +68,17 @@ public record SamplingOptions(double temperature, int topK, double topP, double 
     }
 
     public SamplingOptions withSeed(long newSeed) {
-        return new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, newSeed);
+        return new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, newSeed,
+                frequencyPenalty, presencePenalty);
     }
 
     public SamplingOptions withTemperature(double newTemperature) {
-        return new SamplingOptions(newTemperature, topK, topP, minP, repeatPenalty, repeatLastN, seed);
+        return new SamplingOptions(newTemperature, topK, topP, minP, repeatPenalty, repeatLastN, seed,
+                frequencyPenalty, presencePenalty);
+    }
+
+    public SamplingOptions withPenalties(double newFrequencyPenalty, double newPresencePenalty) {
+        return new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed,
+                newFrequencyPenalty, newPresencePenalty);
     }
 }

@@ -6,7 +6,7 @@ import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 
 /**
- * llama.cpp's own sampler chain (penalties, top-k, top-p, min-p, temperature, then a seeded random choice,
+ * llama.cpp's own sampler chain (repeat, frequency and presence penalties, top-k, top-p, min-p, temperature, then a seeded random choice,
  * or greedy at temperature 0), and a grammar when the output is constrained. MoI leaves sampling as it is:
  * it changes only what is fed back, so the chain that picks tokens is the standard one. One sampler per
  * generation; close it after.
@@ -57,9 +57,9 @@ public final class NativeSampler implements AutoCloseable {
             logits = null;
         }
         this.chain = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params());
-        if (options.repeatPenalty() != 1.0 && options.repeatLastN() > 0) {
-            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_penalties(
-                    options.repeatLastN(), (float) options.repeatPenalty(), 0f, 0f));
+        if (options.penalizesRepetition()) {
+            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_penalties(options.repeatLastN(),
+                    (float) options.repeatPenalty(), (float) options.frequencyPenalty(), (float) options.presencePenalty()));
         }
         if (options.greedy()) {
             lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_greedy());

@@ -63,6 +63,23 @@ class SyntheticModelTest {
     }
 
     @Test
+    void a_large_presence_penalty_keeps_greedy_output_from_repeating_a_token_within_the_window() {
+        GenerationRequest plain = GenerationRequest.of("the quick brown fox", SamplingOptions.GREEDY, MoiOptions.OFF, 40);
+        int[] repeating = engine.generate(plain, null).tokens();
+        assertThat(java.util.Arrays.stream(repeating).distinct().count()).as("the random model repeats itself")
+                .isLessThan(repeating.length);
+
+        SamplingOptions penalized = SamplingOptions.GREEDY.withPenalties(0, 1000);
+        GenerationRequest request = GenerationRequest.of("the quick brown fox", penalized, MoiOptions.OFF, 40);
+        int[] tokens = engine.generate(request, null).tokens();
+        assertThat(tokens).hasSizeGreaterThan(20).doesNotHaveDuplicates(); // repeatLastN is 64: the whole output
+
+        SamplingOptions frequency = SamplingOptions.GREEDY.withPenalties(1000, 0);
+        assertThat(engine.generate(GenerationRequest.of("the quick brown fox", frequency, MoiOptions.OFF, 40), null)
+                .tokens()).doesNotHaveDuplicates();
+    }
+
+    @Test
     void sampled_generation_is_reproducible_with_a_seed() {
         GenerationRequest request = GenerationRequest.of("hello world", SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 10);
         assertThat(engine.generate(request, null).tokens()).containsExactly(engine.generate(request, null).tokens());
