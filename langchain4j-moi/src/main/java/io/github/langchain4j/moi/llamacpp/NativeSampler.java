@@ -49,7 +49,10 @@ public final class NativeSampler implements AutoCloseable {
             candidatesArray = new Memory(LlamaCpp.TokenDataArray.BYTES);
             single = new Memory(LlamaCpp.TokenDataArray.ELEMENT_BYTES);
             singleArray = new Memory(LlamaCpp.TokenDataArray.BYTES);
-            packed = new int[3 * nVocab];
+            packed = new int[3 * nVocab]; // {id, logit bits, p} per token; only the logits change per step
+            for (int i = 0; i < nVocab; i++) {
+                packed[3 * i] = i;
+            }
             logits = new float[nVocab];
         } else {
             candidates = candidatesArray = single = singleArray = null;
@@ -115,9 +118,7 @@ public final class NativeSampler implements AutoCloseable {
     /** Runs the chain (after {@code filter}, when given) over all tokens and returns the token it selected. */
     private int sampleFrom(Pointer filter) {
         for (int i = 0; i < nVocab; i++) {
-            packed[3 * i] = i;
             packed[3 * i + 1] = Float.floatToRawIntBits(logits[i]);
-            packed[3 * i + 2] = 0;
         }
         candidates.write(0, packed, 0, packed.length);
         setArray(candidatesArray, candidates, nVocab);
