@@ -156,19 +156,12 @@ public final class BenchWorker {
         MoiMode mode = MoiMode.valueOf(variant);
         DecodeTimings before = engine().timings();
         long start = System.nanoTime();
-        long[] first = {0};
+        FirstText first = new FirstText();
         GenerationResult result = engine().generate(GenerationRequest.of(prompt, SamplingOptions.GREEDY,
-                new MoiOptions(mode, 1.0, MoiOptions.DEFAULTS.mixTopK()), tokens), new GenerationListener() {
-            @Override
-            public void onText(String text) {
-                if (first[0] == 0) {
-                    first[0] = System.nanoTime();
-                }
-            }
-        });
+                new MoiOptions(mode, 1.0, MoiOptions.DEFAULTS.mixTopK()), tokens), first);
         long end = System.nanoTime();
         DecodeTimings after = engine().timings();
-        Map<String, Object> reply = runReply(result.promptTokens(), result.outputTokens(), start, first[0], end);
+        Map<String, Object> reply = runReply(result.promptTokens(), result.outputTokens(), start, first.nanos, end);
         reply.put("steps", after.steps() - before.steps());
         reply.put("decodeMs", (after.decodeNanos() - before.decodeNanos()) / 1e6);
         reply.put("sampleMs", (after.sampleNanos() - before.sampleNanos()) / 1e6);
@@ -232,16 +225,21 @@ public final class BenchWorker {
 
     private double ttft(String prompt) {
         long start = System.nanoTime();
-        long[] first = {0};
-        engine().generate(GenerationRequest.of(prompt, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 4), new GenerationListener() {
-            @Override
-            public void onText(String text) {
-                if (first[0] == 0) {
-                    first[0] = System.nanoTime();
-                }
+        FirstText first = new FirstText();
+        engine().generate(GenerationRequest.of(prompt, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 4), first);
+        return (first.nanos - start) / 1e6;
+    }
+
+    /** Notes when the first text of a generation arrives (its time to first token). */
+    private static final class FirstText implements GenerationListener {
+        long nanos; // 0 until then; set on the decoding thread, read after generate() returned (which orders the two)
+
+        @Override
+        public void onText(String text) {
+            if (nanos == 0) {
+                nanos = System.nanoTime();
             }
-        });
-        return (first[0] - start) / 1e6;
+        }
     }
 
     /**
