@@ -18,6 +18,7 @@ import dev.langchain4j.model.output.TokenUsage;
 import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.prompt.AnswerParser;
 import io.github.langchain4j.moi.prompt.ChatPrompt;
 import java.util.UUID;
@@ -58,13 +59,13 @@ final class ChatGeneration {
             throw modelNameNotSupported(requestedModel, runtime.modelName());
         }
         ChatPrompt prompt = ChatPrompt.from(chatRequest.messages(), chatRequest.parameters());
-        String text = runtime.applyChatTemplate(prompt.turns(), true);
+        PromptText text = runtime.applyChatTemplate(prompt.turns(), true);
         GenerationRequest request = EngineMapping.toGenerationRequest(
                 text, prompt.grammar(), chatRequest.parameters(), runtime.contextSize());
         if (logRequests) {
             log.info("MoI request: sampling={}, moi={}, maxTokens={}, stop={}, trace={}\nprompt:\n{}\ngrammar:\n{}",
                     request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
-                    text, request.grammar());
+                    text.asString(), request.grammar());
         }
         return new ChatGeneration(prompt, request, runtime.modelName(), logResponses);
     }

@@ -3,6 +3,7 @@ package io.github.langchain4j.moi;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 
 /** Maps chat request parameters to the engine's typed, validated options. */
@@ -32,7 +33,7 @@ final class EngineMapping {
      *
      * @throws IllegalArgumentException     for a value out of range, naming the parameter
      */
-    static GenerationRequest toGenerationRequest(String prompt, String grammar, ChatRequestParameters parameters,
+    static GenerationRequest toGenerationRequest(PromptText prompt, String grammar, ChatRequestParameters parameters,
                                                  int contextSize) {
         MoiChatRequestParameters p = DEFAULTS.overrideWith(parameters);
         return new GenerationRequest(prompt, toSamplingOptions(p), toMoiOptions(p), toMaxTokens(p, contextSize),

@@ -6,6 +6,7 @@ import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.MoiEngine;
+import io.github.langchain4j.moi.engine.PromptText;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,7 +27,7 @@ interface ModelRuntime extends AutoCloseable {
         }
     }
 
-    String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix);
+    PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix);
 
     String modelName();
 
@@ -50,7 +51,7 @@ interface ModelRuntime extends AutoCloseable {
             }
 
             @Override
-            public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+            public PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
                 return engine.applyChatTemplate(turns, addAssistantPrefix);
             }
 

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.FinishReason;
@@ -109,15 +110,20 @@ final class FakeRuntime implements ModelRuntime {
     }
 
     @Override
-    public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+    public PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
         if (closed) {
             throw new IllegalStateException("the model is closed");
         }
-        StringBuilder sb = new StringBuilder();
+        List<PromptText.Part> parts = new ArrayList<>();
         for (ChatTurn turn : turns) {
-            sb.append("<|im_start|>").append(turn.role()).append('\n').append(turn.content()).append("<|im_end|>\n");
+            parts.add(new PromptText.Part("<|im_start|>" + turn.role() + "\n", true));
+            parts.add(new PromptText.Part(turn.content(), false));
+            parts.add(new PromptText.Part("<|im_end|>\n", true));
         }
-        return addAssistantPrefix ? sb.append("<|im_start|>assistant\n").toString() : sb.toString();
+        if (addAssistantPrefix) {
+            parts.add(new PromptText.Part("<|im_start|>assistant\n", true));
+        }
+        return new PromptText(parts);
     }
 
     @Override

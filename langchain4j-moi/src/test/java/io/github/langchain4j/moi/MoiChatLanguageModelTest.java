@@ -133,7 +133,7 @@ class MoiChatLanguageModelTest {
         assertThat(request.stopStrings()).isEmpty();
         assertThat(request.grammar()).isNull();
         assertThat(request.trace()).isFalse();
-        assertThat(request.prompt()).isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(request.prompt().asString()).isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
 
         MoiChatRequestParameters defaults = model.defaultRequestParameters();
         assertThat(defaults.modelName()).isEqualTo(FakeRuntime.NAME);
@@ -348,7 +348,7 @@ class MoiChatLanguageModelTest {
                 .allSatisfy(id -> assertThat(id).isNotBlank());
         assertThat(response.metadata().finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
         assertThat(fake.lastRequest().grammar()).contains("<tool_call>").contains("getWeather");
-        assertThat(fake.lastRequest().prompt()).contains("# Tools").contains("\"name\": \"getWeather\"");
+        assertThat(fake.lastRequest().prompt().asString()).contains("# Tools").contains("\"name\": \"getWeather\"");
     }
 
     @Test

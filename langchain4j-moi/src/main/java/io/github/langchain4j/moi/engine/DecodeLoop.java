@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * The decode loop of all active sequences, run by the engine's decoding thread alone.
@@ -240,15 +241,34 @@ final class DecodeLoop {
         activeCount = active.size();
     }
 
-    private int[] tokenize(String prompt) {
+    private int[] tokenize(PromptText prompt) {
         if (prompt.isEmpty()) {
             throw new IllegalArgumentException("prompt must not be empty");
         }
-        int[] tokens = model.tokenize(prompt, true, true);
+        int[] tokens = tokenize(model, prompt);
         if (tokens.length == 0) {
             throw new IllegalArgumentException("prompt has no tokens");
         }
         MoiEngine.checkPromptFits(tokens.length, model.contextSize());
+        return tokens;
+    }
+
+    /** Markup with special tokens parsed, text without; BOS where the model wants one, once. */
+    static int[] tokenize(NativeModel model, PromptText prompt) {
+        IntStream.Builder all = IntStream.builder();
+        boolean first = true;
+        for (PromptText.Part part : prompt.parts()) {
+            for (int token : model.tokenize(part.text(), first, part.markup())) {
+                all.add(token);
+            }
+            first = false;
+        }
+        int[] tokens = all.build().toArray();
+        // a template that writes bos_token itself, on a model that adds BOS: keep one, as llama.cpp's server does
+        int bos = model.bosToken();
+        if (tokens.length > 1 && bos >= 0 && tokens[0] == bos && tokens[1] == bos) {
+            tokens = Arrays.copyOfRange(tokens, 1, tokens.length);
+        }
         return tokens;
     }
 

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One generation: a prompt that is already in the model's chat format (special tokens such as
- * {@code <|im_start|>} are parsed), the sampler, the MoI options and the stop conditions.
+ * One generation: a prompt in the model's chat format (see {@link MoiEngine#applyChatTemplate}), the sampler,
+ * the MoI options and the stop conditions.
  *
- * @param prompt        the full prompt text
+ * @param prompt        the full prompt: template markup, whose special tokens are parsed, and text, whose are not
  * @param sampling      the sampler
  * @param moi           how generated positions are fed back
  * @param maxTokens     the most tokens to generate (at least 1)
@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param grammar       a GBNF grammar (root rule {@code root}) constraining the output, or null
  * @param trace         whether to report a {@link MoiStep} for every generated token
  */
-public record GenerationRequest(String prompt, SamplingOptions sampling, MoiOptions moi, int maxTokens,
+public record GenerationRequest(PromptText prompt, SamplingOptions sampling, MoiOptions moi, int maxTokens,
                                 List<String> stopStrings, String grammar, boolean trace) {
 
     public GenerationRequest {
@@ -33,6 +33,18 @@ public record GenerationRequest(String prompt, SamplingOptions sampling, MoiOpti
         }
     }
 
+    /** A request whose prompt is plain text: special tokens written in it are not parsed (see {@link PromptText}). */
+    public GenerationRequest(String prompt, SamplingOptions sampling, MoiOptions moi, int maxTokens,
+                             List<String> stopStrings, String grammar, boolean trace) {
+        this(PromptText.text(Objects.requireNonNull(prompt, "prompt")), sampling, moi, maxTokens, stopStrings, grammar,
+                trace);
+    }
+
+    public static GenerationRequest of(PromptText prompt, SamplingOptions sampling, MoiOptions moi, int maxTokens) {
+        return new GenerationRequest(prompt, sampling, moi, maxTokens, List.of(), null, false);
+    }
+
+    /** See {@link #GenerationRequest(String, SamplingOptions, MoiOptions, int, List, String, boolean)}. */
     public static GenerationRequest of(String prompt, SamplingOptions sampling, MoiOptions moi, int maxTokens) {
         return new GenerationRequest(prompt, sampling, moi, maxTokens, List.of(), null, false);
     }

@@ -57,6 +57,7 @@ public final class MoiEngine implements AutoCloseable {
 
     private final NativeModel model;
     private final DecodeLoop loop;
+    private final ChatTemplate chatTemplate; // null for a model without one
     private final Object lock = new Object();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private Thread decodingThread; // guarded by lock; started on demand, ends when idle
@@ -65,6 +66,11 @@ public final class MoiEngine implements AutoCloseable {
     private MoiEngine(NativeModel model) {
         this.model = model;
         this.loop = new DecodeLoop(model, () -> closed);
+        this.chatTemplate = model.chatTemplate() == null ? null : ChatTemplate.jinja(model.chatTemplate(),
+                model.bosText(), model.eosText(), ChatTemplate.of("llama.cpp's built-in chat template",
+                        (turns, addAssistantPrefix) -> model.applyBuiltinTemplate(
+                                turns.stream().map(ChatTurn::role).toList(),
+                                turns.stream().map(ChatTurn::content).toList(), addAssistantPrefix)));
         if (!VERIFIED_ARCHITECTURES.contains(model.architecture())) {
             log.warn("architecture '{}' has not been verified for MoI's embedding input path (verified: {}); "
                     + "MoiMode.OFF is unaffected", model.architecture(), VERIFIED_ARCHITECTURES);
@@ -172,11 +178,21 @@ public final class MoiEngine implements AutoCloseable {
         }
     }
 
-    /** Formats messages with the model's own chat template; addAssistantPrefix opens the assistant's turn. */
-    public String applyChatTemplate(List<ChatTurn> messages, boolean addAssistantPrefix) {
+    /**
+     * Formats messages with the model's own chat template (its Jinja source, defaults such as a default system
+     * message included); addAssistantPrefix opens the assistant's turn. Message contents stay text: special
+     * tokens written in them are not parsed.
+     *
+     * @throws MoiException for a model without a chat template (a base model: pass a raw prompt)
+     */
+    public PromptText applyChatTemplate(List<ChatTurn> messages, boolean addAssistantPrefix) {
         Objects.requireNonNull(messages, "messages");
         ensureOpen();
-        return model.applyChatTemplate(messages, addAssistantPrefix);
+        if (chatTemplate == null) {
+            throw new MoiException("model " + model.name() + " has no chat template (a base model?); "
+                    + "pass a raw prompt instead");
+        }
+        return chatTemplate.render(messages, addAssistantPrefix);
     }
 
     /** Whether the model carries a chat template (instruction-tuned models do, base models usually not). */
@@ -184,10 +200,11 @@ public final class MoiEngine implements AutoCloseable {
         return model.chatTemplate() != null;
     }
 
-    /** Token count of a text (special tokens parsed, no BOS added). */
-    public int countTokens(String text) {
+    /** Token count of a prompt, as the decode loop tokenizes it (BOS included where the model adds one). */
+    public int countTokens(PromptText prompt) {
+        Objects.requireNonNull(prompt, "prompt");
         ensureOpen();
-        return model.tokenize(text, false, true).length;
+        return DecodeLoop.tokenize(model, prompt).length;
     }
 
     /** The model's name from its metadata (general.name), or the file name. */

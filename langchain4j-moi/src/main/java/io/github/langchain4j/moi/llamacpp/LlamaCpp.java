@@ -68,6 +68,8 @@ interface LlamaCpp extends Library {
 
     int llama_vocab_bos(Pointer vocab);
 
+    int llama_vocab_eos(Pointer vocab);
+
     int llama_tokenize(Pointer vocab, byte[] text, int textLen, int[] tokens, int nTokensMax,
                        boolean addSpecial, boolean parseSpecial);
 

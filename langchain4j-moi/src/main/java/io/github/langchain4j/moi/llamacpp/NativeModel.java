@@ -5,7 +5,6 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.github.langchain4j.moi.ModelFileException;
 import io.github.langchain4j.moi.MoiException;
-import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,7 +167,10 @@ public final class NativeModel implements AutoCloseable {
         return lib.llama_vocab_is_eog(vocab, token);
     }
 
-    /** Tokenizes UTF-8 text; addSpecial adds BOS where the model wants it, parseSpecial reads special tokens. */
+    /**
+     * Tokenizes UTF-8 text; addSpecial adds BOS where the model wants it, parseSpecial reads special tokens
+     * (only for template markup: message content is tokenized with it off, so it stays text).
+     */
     public int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
         ensureOpen();
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -197,19 +199,22 @@ public final class NativeModel implements AutoCloseable {
         return java.util.Arrays.copyOf(buf, Math.max(n, 0));
     }
 
-    /** Formats messages with the model's chat template (llama.cpp's built-in template detection). */
-    public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+    /**
+     * Formats messages with llama.cpp's built-in template formats, recognised from the model's template text
+     * by llama.cpp's heuristics (used when the Jinja template cannot be rendered).
+     */
+    public String applyBuiltinTemplate(List<String> roles, List<String> contents, boolean addAssistantPrefix) {
         ensureOpen();
         if (chatTemplate == null) {
             throw new MoiException("model " + file.name() + " has no chat template (a base model?); "
                     + "pass a raw prompt instead");
         }
         List<Memory> keepAlive = new ArrayList<>();
-        Memory messages = new Memory((long) Math.max(1, turns.size()) * 2 * Native.POINTER_SIZE);
+        Memory messages = new Memory((long) Math.max(1, roles.size()) * 2 * Native.POINTER_SIZE);
         int totalBytes = 0;
-        for (int i = 0; i < turns.size(); i++) {
-            Memory role = cString(turns.get(i).role());
-            Memory content = cString(turns.get(i).content());
+        for (int i = 0; i < roles.size(); i++) {
+            Memory role = cString(roles.get(i));
+            Memory content = cString(contents.get(i));
             keepAlive.add(role);
             keepAlive.add(content);
             totalBytes += (int) content.size() + (int) role.size();
@@ -217,16 +222,42 @@ public final class NativeModel implements AutoCloseable {
             messages.setPointer((long) (i * 2 + 1) * Native.POINTER_SIZE, content);
         }
         byte[] buf = new byte[totalBytes * 2 + 256];
-        int n = lib.llama_chat_apply_template(chatTemplate, messages, turns.size(), addAssistantPrefix, buf, buf.length);
+        int n = lib.llama_chat_apply_template(chatTemplate, messages, roles.size(), addAssistantPrefix, buf, buf.length);
         if (n > buf.length) {
             buf = new byte[n];
-            n = lib.llama_chat_apply_template(chatTemplate, messages, turns.size(), addAssistantPrefix, buf, buf.length);
+            n = lib.llama_chat_apply_template(chatTemplate, messages, roles.size(), addAssistantPrefix, buf, buf.length);
         }
         if (n < 0) {
             throw new MoiException("llama.cpp does not recognise the chat template of " + file.name());
         }
         keepAlive.clear();
         return new String(buf, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** The text of the beginning-of-sequence token (as chat templates write it), or "" if the model has none. */
+    public String bosText() {
+        return specialText(lib.llama_vocab_bos(vocab));
+    }
+
+    /** The text of the end-of-sequence token, or "" if the model has none. */
+    public String eosText() {
+        return specialText(lib.llama_vocab_eos(vocab));
+    }
+
+    /** The id of the beginning-of-sequence token, or -1. */
+    public int bosToken() {
+        ensureOpen();
+        return lib.llama_vocab_bos(vocab);
+    }
+
+    private String specialText(int token) {
+        ensureOpen();
+        if (token < 0 || token >= nVocab) {
+            return "";
+        }
+        byte[] buf = new byte[256];
+        int n = lib.llama_token_to_piece(vocab, token, buf, buf.length, 0, true);
+        return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
     /** Decodes prompt tokens of sequence 0 (see {@link #decodeTokens(int[], int, int, int, int)}). */

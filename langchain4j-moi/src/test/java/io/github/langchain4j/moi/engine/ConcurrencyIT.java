@@ -32,7 +32,7 @@ class ConcurrencyIT {
     }
 
     private static GenerationRequest request(String user, MoiMode mode) {
-        String prompt = engine.applyChatTemplate(List.of(new ChatTurn("user", user)), true);
+        PromptText prompt = engine.applyChatTemplate(List.of(new ChatTurn("user", user)), true);
         return GenerationRequest.of(prompt, SamplingOptions.GREEDY, new MoiOptions(mode, 1.0, 20), 24);
     }
 

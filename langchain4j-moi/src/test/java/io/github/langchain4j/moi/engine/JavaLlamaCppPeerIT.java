@@ -21,7 +21,7 @@ class JavaLlamaCppPeerIT {
 
     @Test
     void greedy_off_matches_java_llama_cpp() {
-        String prompt;
+        PromptText prompt;
         String ours;
         try (MoiEngine engine = MoiEngine.load(EngineConfig.of(TestModels.defaultModel()).withContextSize(512))) {
             prompt = engine.applyChatTemplate(List.of(new ChatTurn("user", "Name the planets of the solar system.")), true);
@@ -37,7 +37,7 @@ class JavaLlamaCppPeerIT {
                 .setThreads(Runtime.getRuntime().availableProcessors())
                 .setGpuLayers(0);
         try (LlamaModel peer = new LlamaModel(modelParameters)) {
-            String theirs = peer.complete(new InferenceParameters(prompt)
+            String theirs = peer.complete(new InferenceParameters(prompt.asString())
                     .setTemperature(0f)
                     .setNPredict(TOKENS)
                     .setCachePrompt(false));

@@ -57,7 +57,7 @@ class MisuseTest {
         closed.close(); // idempotent
         assertThat(closed.isClosed()).isTrue();
         assertThatThrownBy(() -> closed.generate(request("the fox", 4), null)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> closed.countTokens("the fox")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> closed.countTokens(PromptText.text("the fox"))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> closed.applyChatTemplate(List.of(new ChatTurn("user", "hi")), true))
                 .isInstanceOf(IllegalStateException.class);
         // the native model itself refuses too: its memory is gone

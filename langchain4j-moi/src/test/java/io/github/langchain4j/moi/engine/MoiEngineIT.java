@@ -44,7 +44,7 @@ class MoiEngineIT {
         engine.close();
     }
 
-    private static String chat(String user) {
+    private static PromptText chat(String user) {
         return engine.applyChatTemplate(List.of(new ChatTurn("user", user)), true);
     }
 
@@ -104,7 +104,7 @@ class MoiEngineIT {
     @Test
     void same_seed_gives_the_same_output_and_other_seeds_differ() {
         SamplingOptions sampling = SamplingOptions.DEFAULTS.withTemperature(1.0);
-        String prompt = chat("Write a short poem about the sea.");
+        PromptText prompt = chat("Write a short poem about the sea.");
         String first = engine.generate(GenerationRequest.of(prompt, sampling.withSeed(1), MoiOptions.DEFAULTS, 24), null).text();
         String again = engine.generate(GenerationRequest.of(prompt, sampling.withSeed(1), MoiOptions.DEFAULTS, 24), null).text();
         assertThat(again).isEqualTo(first);
@@ -133,10 +133,10 @@ class MoiEngineIT {
 
     @Test
     void a_prompt_that_extends_the_last_one_reuses_its_cached_blocks_with_the_same_result() {
-        String first = chat("Name a color. " + "Answer with one word only, please. ".repeat(20));
+        PromptText first = chat("Name a color. " + "Answer with one word only, please. ".repeat(20));
         GenerationResult answer = engine.generate(GenerationRequest.of(first, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 12), null);
         assertThat(answer.promptTokens()).isGreaterThan(2 * DecodeLoop.PREFILL_BLOCK);
-        String second = engine.applyChatTemplate(List.of(new ChatTurn("user", "Name a color. " + "Answer with one word only, please. ".repeat(20)),
+        PromptText second = engine.applyChatTemplate(List.of(new ChatTurn("user", "Name a color. " + "Answer with one word only, please. ".repeat(20)),
                 new ChatTurn("assistant", answer.text()), new ChatTurn("user", "And a fruit?")), true);
 
         GenerationResult warm = engine.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 16), null);

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.bench;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.kherud.llama.InferenceParameters;
@@ -137,8 +138,8 @@ public final class BenchWorker {
         List<String> formatted = new ArrayList<>();
         List<Integer> counts = new ArrayList<>();
         for (JsonNode text : request.path("texts")) {
-            String prompt = engine().applyChatTemplate(List.of(new ChatTurn("user", text.asText())), true);
-            formatted.add(prompt);
+            PromptText prompt = engine().applyChatTemplate(List.of(new ChatTurn("user", text.asText())), true);
+            formatted.add(prompt.asString());
             counts.add(engine().countTokens(prompt));
         }
         return Map.of("prompts", formatted, "tokens", counts);
@@ -157,7 +158,8 @@ public final class BenchWorker {
         DecodeTimings before = engine().timings();
         long start = System.nanoTime();
         FirstText first = new FirstText();
-        GenerationResult result = engine().generate(GenerationRequest.of(prompt, SamplingOptions.GREEDY,
+        // the bench's own texts, formatted by prompts(): the markup travels as a string (the peer gets it too)
+        GenerationResult result = engine().generate(GenerationRequest.of(PromptText.markup(prompt), SamplingOptions.GREEDY,
                 new MoiOptions(mode, 1.0, MoiOptions.DEFAULTS.mixTopK()), tokens), first);
         long end = System.nanoTime();
         DecodeTimings after = engine().timings();
@@ -211,11 +213,11 @@ public final class BenchWorker {
             String system = "Session " + r + ". You are a careful assistant for a software team. "
                     + "Follow the team's coding rules: write small methods, name things clearly, test everything. ".repeat(60);
             List<ChatTurn> first = List.of(new ChatTurn("system", system), new ChatTurn("user", "Summarize the rules in one line."));
-            String p1 = engine().applyChatTemplate(first, true);
+            PromptText p1 = engine().applyChatTemplate(first, true);
             List<ChatTurn> second = new ArrayList<>(first);
             second.add(new ChatTurn("assistant", "Small methods, clear names, tests."));
             second.add(new ChatTurn("user", "Give one example of a clear name."));
-            String p2 = engine().applyChatTemplate(second, true);
+            PromptText p2 = engine().applyChatTemplate(second, true);
             firsts[r] = ttft(p1);
             seconds[r] = ttft(p2);
             prefix = engine().countTokens(p1);
@@ -223,7 +225,7 @@ public final class BenchWorker {
         return Map.of("prefixTokens", prefix, "firstTtftMs", Stats.median(firsts), "secondTtftMs", Stats.median(seconds));
     }
 
-    private double ttft(String prompt) {
+    private double ttft(PromptText prompt) {
         long start = System.nanoTime();
         FirstText first = new FirstText();
         engine().generate(GenerationRequest.of(prompt, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 4), first);
@@ -260,7 +262,7 @@ public final class BenchWorker {
                 if (peer != null) {
                     futures.add(pool.submit(() -> generatedByPeer(prompt, tokens)));
                 } else {
-                    GenerationRequest r = GenerationRequest.of(prompt, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, tokens);
+                    GenerationRequest r = GenerationRequest.of(PromptText.markup(prompt), SamplingOptions.GREEDY, MoiOptions.DEFAULTS, tokens);
                     futures.add(pool.submit(() -> engine().generate(r, null).outputTokens()));
                 }
             }

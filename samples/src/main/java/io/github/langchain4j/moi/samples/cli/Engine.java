@@ -6,6 +6,7 @@ import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.MoiEngine;
+import io.github.langchain4j.moi.engine.PromptText;
 
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  */
 interface Engine extends AutoCloseable {
 
-    String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix);
+    PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix);
 
     GenerationResult generate(GenerationRequest request, GenerationListener listener);
 
@@ -27,7 +28,7 @@ interface Engine extends AutoCloseable {
         MoiEngine engine = MoiEngine.load(config);
         return new Engine() {
             @Override
-            public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+            public PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
                 return engine.applyChatTemplate(turns, addAssistantPrefix);
             }
 

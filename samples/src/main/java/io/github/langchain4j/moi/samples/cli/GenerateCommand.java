@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,9 +38,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     GenerationOptions options;
 
-    /** The prompt as the model sees it. */
-    String formatPrompt(Engine engine) {
-        return raw ? prompt : engine.applyChatTemplate(List.of(new ChatTurn("user", prompt)), true);
+    /** The prompt as the model sees it: with --raw, the user wrote the model's markup (special tokens count). */
+    PromptText formatPrompt(Engine engine) {
+        return raw ? PromptText.markup(prompt) : engine.applyChatTemplate(List.of(new ChatTurn("user", prompt)), true);
     }
 
     @Override

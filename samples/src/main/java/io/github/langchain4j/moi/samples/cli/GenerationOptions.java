@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.ModelFileException;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
@@ -122,7 +123,7 @@ final class GenerationOptions {
 
     /** Checks every option with the library's own validation, so that bad usage fails before any model is touched. */
     void validate() {
-        toRequest("");
+        toRequest(PromptText.text(""));
         toEngineConfig(Path.of("model.gguf"));
     }
 
@@ -135,7 +136,7 @@ final class GenerationOptions {
     }
 
     /** The request for a prompt that is already in the model's format. */
-    GenerationRequest toRequest(String prompt) {
+    GenerationRequest toRequest(PromptText prompt) {
         SamplingOptions sampling = toSampling();
         MoiOptions moi = toMoi();
         String grammarText = readGrammar();

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
@@ -25,7 +26,7 @@ final class GenerationRunner {
      * @param prompt  builds the prompt with the loaded engine (its chat template, or the raw text)
      * @return the exit code
      */
-    static int run(GenerationOptions options, Function<EngineConfig, Engine> engines, Function<Engine, String> prompt,
+    static int run(GenerationOptions options, Function<EngineConfig, Engine> engines, Function<Engine, PromptText> prompt,
                    PrintWriter out, PrintWriter err) {
         options.validate();
         Path modelPath = options.modelPath();

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.eval;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
@@ -31,7 +32,7 @@ public interface Solver {
     /** A loaded model: the prompt is one user turn of its chat template. */
     static Solver of(MoiEngine engine) {
         return (userPrompt, sampling, moi, maxTokens) -> {
-            String prompt = engine.applyChatTemplate(List.of(new ChatTurn("user", userPrompt)), true);
+            PromptText prompt = engine.applyChatTemplate(List.of(new ChatTurn("user", userPrompt)), true);
             GenerationResult result = engine.generate(GenerationRequest.of(prompt, sampling, moi, maxTokens),
                     GenerationListener.NONE);
             return new Completion(result.text(), result.outputTokens(),

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.soak;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
@@ -131,8 +132,8 @@ public final class SoakRunner {
         for (int i = 0; i < settings.requests(); i++) {
             MoiMode mode = MoiMode.values()[i % MoiMode.values().length];
             String question = QUESTIONS[random.nextInt(QUESTIONS.length)];
-            String prompt = engine.hasChatTemplate()
-                    ? engine.applyChatTemplate(List.of(new ChatTurn("user", question)), true) : question;
+            PromptText prompt = engine.hasChatTemplate()
+                    ? engine.applyChatTemplate(List.of(new ChatTurn("user", question)), true) : PromptText.text(question);
             int maxTokens = 1 + random.nextInt(settings.maxTokens());
             // about one request in four is cancelled at a random step
             int cancelAt = random.nextInt(4) == 0 ? random.nextInt(maxTokens + 1) : Integer.MAX_VALUE;

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationRequest;
@@ -45,7 +46,7 @@ class CliOptionMappingTest {
     }
 
     static Function<GenerationOptions, Object> request(Function<GenerationRequest, Object> field) {
-        return options -> field.apply(options.toRequest("prompt"));
+        return options -> field.apply(options.toRequest(PromptText.text("prompt")));
     }
 
     static Function<GenerationOptions, Object> engine(Function<EngineConfig, Object> field) {
@@ -141,7 +142,7 @@ class CliOptionMappingTest {
                 "--repeat-last-n", "32", "--seed", "9", "--max-tokens", "64", "--stop", "###",
                 "--ctx-size", "512", "--threads", "4", "--gpu-layers", "10"));
 
-        assertThat(options.toRequest("the prompt")).isEqualTo(new GenerationRequest("the prompt",
+        assertThat(options.toRequest(PromptText.text("the prompt"))).isEqualTo(new GenerationRequest("the prompt",
                 new SamplingOptions(0.7, 30, 0.8, 0.1, 1.1, 32, 9), new MoiOptions(MoiMode.DIRECT, 0.5, 8), 64,
                 List.of("###"), null, false));
         assertThat(options.toEngineConfig(MODEL)).isEqualTo(new EngineConfig(MODEL, 512, 4,
@@ -153,7 +154,7 @@ class CliOptionMappingTest {
         for (String command : List.of("generate", "chat")) {
             GenerationOptions options = parse(command, List.of());
 
-            GenerationRequest request = options.toRequest("p");
+            GenerationRequest request = options.toRequest(PromptText.text("p"));
 
             assertThat(request.sampling()).isEqualTo(SamplingOptions.DEFAULTS);
             assertThat(request.moi()).isEqualTo(MoiOptions.DEFAULTS);

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
@@ -33,13 +34,15 @@ class FakeEngine implements Engine {
     }
 
     @Override
-    public String applyChatTemplate(List<ChatTurn> chatTurns, boolean addAssistantPrefix) {
+    public PromptText applyChatTemplate(List<ChatTurn> chatTurns, boolean addAssistantPrefix) {
         this.turns = List.copyOf(chatTurns);
-        StringBuilder prompt = new StringBuilder();
+        List<PromptText.Part> parts = new ArrayList<>();
         for (ChatTurn turn : chatTurns) {
-            prompt.append("<|").append(turn.role()).append("|>").append(turn.content()).append('\n');
+            parts.add(new PromptText.Part("<|" + turn.role() + "|>", true));
+            parts.add(new PromptText.Part(turn.content() + "\n", false));
         }
-        return prompt.append(addAssistantPrefix ? "<|assistant|>" : "").toString();
+        parts.add(new PromptText.Part(addAssistantPrefix ? "<|assistant|>" : "", true));
+        return new PromptText(parts);
     }
 
     @Override

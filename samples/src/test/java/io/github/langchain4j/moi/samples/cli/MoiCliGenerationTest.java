@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.langchain4j.moi.ModelFileException;
@@ -51,7 +52,7 @@ class MoiCliGenerationTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(engine.turns).containsExactly(new ChatTurn("user", "What is 2+2?"));
-        assertThat(engine.request.prompt()).isEqualTo("<|user|>What is 2+2?\n<|assistant|>");
+        assertThat(engine.request.prompt().asString()).isEqualTo("<|user|>What is 2+2?\n<|assistant|>");
     }
 
     @Test
@@ -62,7 +63,7 @@ class MoiCliGenerationTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(engine.turns).isNull();
-        assertThat(engine.request.prompt()).isEqualTo("2+2=");
+        assertThat(engine.request.prompt()).isEqualTo(PromptText.markup("2+2="));
     }
 
     @Test
