@@ -26,8 +26,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", required = true, order = -2,
-            description = "The prompt.")
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", order = -2,
+            description = "The prompt (or --prompt-file).")
     String prompt;
 
     @Option(names = "--raw", order = -1,
@@ -38,13 +38,14 @@ final class GenerateCommand implements Callable<Integer> {
     GenerationOptions options;
 
     /** The prompt as the model sees it. */
-    String formatPrompt(Engine engine) {
-        return raw ? prompt : engine.applyChatTemplate(List.of(new ChatTurn("user", prompt)), true);
+    String formatPrompt(Engine engine, String text) {
+        return raw ? text : engine.applyChatTemplate(List.of(new ChatTurn("user", text)), true);
     }
 
     @Override
     public Integer call() {
-        return GenerationRunner.run(options, parent.engines(), this::formatPrompt,
+        String text = options.promptText(prompt, "--prompt");
+        return GenerationRunner.run(options, parent.engines(), engine -> formatPrompt(engine, text),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

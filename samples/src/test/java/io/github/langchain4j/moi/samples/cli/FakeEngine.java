@@ -21,6 +21,7 @@ class FakeEngine implements Engine {
     List<ChatTurn> turns;
     GenerationRequest request;
     boolean closed;
+    int generatedTokens;
 
     FakeEngine(String... pieces) {
         this.pieces = List.of(pieces);
@@ -60,6 +61,7 @@ class FakeEngine implements Engine {
                 listener.onStep(step);
             }
             listener.onText(pieces.get(i));
+            generatedTokens++;
         }
         return new GenerationResult(String.join("", pieces), tokens, 7, FinishReason.STOP, trace);
     }
