@@ -78,6 +78,8 @@ public final class MoiCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // what exists is listed from the registered commands, so a new command shows up without editing a list
+        spec.commandLine().usage(spec.commandLine().getErr());
         throw new ParameterException(spec.commandLine(), "missing command: one of "
                 + String.join(", ", spec.subcommands().keySet()));
     }
