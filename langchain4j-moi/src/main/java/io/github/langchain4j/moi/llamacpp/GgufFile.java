@@ -3,7 +3,12 @@ package io.github.langchain4j.moi.llamacpp;
 import com.sun.jna.Pointer;
 import io.github.langchain4j.moi.ModelFileException;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * What this library needs from a GGUF file's metadata, read through ggml's own {@code gguf_*} functions
@@ -25,6 +30,7 @@ public record GgufFile(Path path, long fileSize, String architecture, String nam
 
     /** Checks the file and reads its metadata; throws {@link ModelFileException} naming the problem. */
     public static GgufFile read(Path path) {
+        checkPath(path);
         GgufValidator.Result checked = GgufValidator.validate(path);
         LlamaCpp lib = NativeLibrary.get();
         LlamaCpp.GgufInitParams.ByValue params = new LlamaCpp.GgufInitParams.ByValue();
@@ -55,6 +61,40 @@ public record GgufFile(Path path, long fileSize, String architecture, String nam
                     offset, bytes, lib.gguf_get_tensor_type(gguf, embd));
         } finally {
             lib.gguf_free(gguf);
+        }
+    }
+
+    /**
+     * Checks that the model path names a readable regular file, with a message that says what it is instead: an
+     * empty path, a directory, a device or FIFO (which would be read forever), a link loop, a missing file.
+     */
+    public static void checkPath(Path path) {
+        if (path == null || path.toString().isEmpty()) {
+            throw new ModelFileException("the model path is empty: give the path of a GGUF file");
+        }
+        if (!Files.exists(path)) {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    path.toRealPath();
+                } catch (FileSystemException e) {
+                    if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("symbolic links")) {
+                        throw new ModelFileException("model path is a symbolic link loop: " + path);
+                    }
+                } catch (IOException ignored) {
+                    // a dangling link: reported below
+                }
+                throw new ModelFileException("model path is a symbolic link to a missing file: " + path);
+            }
+            throw new ModelFileException("model file not found: " + path);
+        }
+        if (Files.isDirectory(path)) {
+            throw new ModelFileException("model path is a directory, not a GGUF file: " + path);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new ModelFileException("model path is not a regular file (a device, FIFO or socket): " + path);
+        }
+        if (!Files.isReadable(path)) {
+            throw new ModelFileException("model file is not readable (permission denied): " + path);
         }
     }
 

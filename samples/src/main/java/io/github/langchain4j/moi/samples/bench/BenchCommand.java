@@ -2,11 +2,14 @@ package io.github.langchain4j.moi.samples.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.llamacpp.GgufFile;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.model.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -84,7 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        validate();
         Path path = model != null ? model : new ModelCache().resolve(KnownModel.DEFAULT);
+        GgufFile.checkPath(path);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", path.getFileName().toString());
         json.put("threads", threads);
@@ -131,6 +136,28 @@ public final class BenchCommand implements Callable<Integer> {
         out.println(new ObjectMapper().writeValueAsString(json));
         out.flush();
         return 0;
+    }
+
+    /** Every option is checked before any work: a bad value must not cost minutes of measuring first. */
+    void validate() {
+        // a rate needs two generated tokens (the first one's time is the TTFT); the prompts take ~100 tokens
+        if (tokens < 2 || tokens > CONTEXT / 2) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--tokens': must be in [2, "
+                    + CONTEXT / 2 + "], was " + tokens);
+        }
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--rounds': must be >= 1, was "
+                    + rounds);
+        }
+        try {
+            EngineConfig.of(Path.of("model.gguf")).withThreads(threads);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': " + e.getMessage());
+        }
+        if (threads < 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': must be >= 1, was "
+                    + threads);
+        }
     }
 
     private static Run run(Variant variant, WorkerProcess worker, String prompt, int promptTokens, int n) throws Exception {

@@ -29,7 +29,8 @@ final class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "MESSAGE", description = "The message (several words are joined by spaces).")
+    @Parameters(arity = "0..*", paramLabel = "MESSAGE",
+            description = "The message (several words are joined by spaces), unless --prompt-file is given.")
     List<String> message;
 
     @Option(names = "--system", paramLabel = "TEXT", order = 0, description = "A system message before the user's.")
@@ -40,7 +41,8 @@ final class ChatCommand implements Callable<Integer> {
 
     /** The turns given to the chat template: the optional system message, then the user's. */
     List<ChatTurn> turns() {
-        String text = String.join(" ", message);
+        String text = options.promptText(message == null || message.isEmpty() ? null : String.join(" ", message),
+                "MESSAGE");
         if (text.isBlank()) {
             throw new ParameterException(spec.commandLine(), "the message must not be empty");
         }

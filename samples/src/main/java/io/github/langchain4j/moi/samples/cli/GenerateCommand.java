@@ -27,8 +27,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", required = true, order = -2,
-            description = "The prompt.")
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", order = -2,
+            description = "The prompt (or --prompt-file).")
     String prompt;
 
     @Option(names = "--raw", order = -1,
@@ -39,13 +39,14 @@ final class GenerateCommand implements Callable<Integer> {
     GenerationOptions options;
 
     /** The prompt as the model sees it: with --raw, the user wrote the model's markup (special tokens count). */
-    PromptText formatPrompt(Engine engine) {
-        return raw ? PromptText.markup(prompt) : engine.applyChatTemplate(List.of(new ChatTurn("user", prompt)), true);
+    PromptText formatPrompt(Engine engine, String text) {
+        return raw ? PromptText.markup(text) : engine.applyChatTemplate(List.of(new ChatTurn("user", text)), true);
     }
 
     @Override
     public Integer call() {
-        return GenerationRunner.run(options, parent.engines(), this::formatPrompt,
+        String text = options.promptText(prompt, "--prompt");
+        return GenerationRunner.run(options, parent.engines(), engine -> formatPrompt(engine, text),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -1,12 +1,12 @@
 package io.github.langchain4j.moi.samples.cli;
 
 import io.github.langchain4j.moi.engine.PromptText;
-import io.github.langchain4j.moi.ModelFileException;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
+import io.github.langchain4j.moi.llamacpp.GgufFile;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
@@ -19,8 +19,6 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +40,10 @@ final class GenerationOptions {
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
+
+    @Option(names = "--prompt-file", paramLabel = "FILE", order = 0,
+            description = "Read the prompt (chat: the message) from a UTF-8 file, or from stdin with '-'.")
+    Path promptFile;
 
     @Option(names = "--model", paramLabel = "PATH", order = 1,
             description = "GGUF model file (default: -D" + DefaultModelLocator.PROPERTY + ", $" + DefaultModelLocator.ENV
@@ -127,6 +129,38 @@ final class GenerationOptions {
         toEngineConfig(Path.of("model.gguf"));
     }
 
+    /**
+     * The prompt: the text given as arguments ({@code argText}, null when none) or the content of
+     * {@code --prompt-file}, exactly one of them.
+     */
+    String promptText(String argText, String argName) {
+        if (argText != null && promptFile != null) {
+            throw new ParameterException(command.commandLine(), "give " + argName + " or --prompt-file, not both");
+        }
+        if (promptFile == null) {
+            if (argText == null) {
+                throw new ParameterException(command.commandLine(), "missing " + argName + " (or --prompt-file FILE)");
+            }
+            return argText;
+        }
+        if (promptFile.toString().equals("-")) {
+            try {
+                return SafeFiles.readText(System.in, "the prompt on stdin", SafeFiles.MAX_TEXT_BYTES);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the prompt from stdin: " + MoiCli.reason(e), e);
+            }
+        }
+        return SafeFiles.readText(promptFile, "prompt file", SafeFiles.MAX_TEXT_BYTES);
+    }
+
+    /** The files that the command reads: an output must be none of them. */
+    SafeFiles.Input[] inputs(Path modelPath) {
+        return new SafeFiles.Input[] {new SafeFiles.Input("model file", modelPath),
+                new SafeFiles.Input("grammar file", grammar),
+                promptFile == null || promptFile.toString().equals("-") ? null
+                        : new SafeFiles.Input("prompt file", promptFile)};
+    }
+
     SamplingOptions toSampling() {
         return usage(() -> new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed));
     }
@@ -153,12 +187,7 @@ final class GenerationOptions {
     /** {@code --model}, else the default model; a missing file is reported here, naming the path. */
     Path modelPath() {
         Path path = model != null ? model : DefaultModelLocator.defaultModelPath();
-        if (Files.isDirectory(path)) {
-            throw new ModelFileException("model path is a directory, not a GGUF file: " + path);
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new ModelFileException("model file not found: " + path);
-        }
+        GgufFile.checkPath(path);
         return path;
     }
 
@@ -166,11 +195,7 @@ final class GenerationOptions {
         if (grammar == null) {
             return null;
         }
-        try {
-            return Files.readString(grammar, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read grammar file " + grammar + ": " + MoiCli.reason(e), e);
-        }
+        return SafeFiles.readText(grammar, "grammar file", SafeFiles.MAX_TEXT_BYTES);
     }
 
     /** Options named by the first word of the library's validation messages ("topP must be in (0, 1], was 2.0"). */

@@ -30,6 +30,10 @@ final class GenerationRunner {
                    PrintWriter out, PrintWriter err) {
         options.validate();
         Path modelPath = options.modelPath();
+        if (options.trace != null) {
+            // opening the trace empties it: it must not be the model, the grammar or the prompt
+            SafeFiles.requireNotAnInput(options.trace, "trace file", options.inputs(modelPath));
+        }
         try (TraceWriter trace = options.trace == null ? null : TraceWriter.open(options.trace);
              Engine engine = engines.apply(options.toEngineConfig(modelPath))) {
             GenerationRequest request = options.toRequest(prompt.apply(engine));
@@ -46,6 +50,11 @@ final class GenerationRunner {
                 throw e;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (listener.outputClosed) {
+                err.println("moi: stdout was closed; generation stopped after " + result.outputTokens() + " tokens");
+                err.flush();
+                return MoiCli.EXIT_CODE_FAILURE;
+            }
             out.println();
             out.flush();
             if (listener.traceFailure != null) {

@@ -78,7 +78,10 @@ public final class MoiCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: chat, generate or eval");
+        // what exists is listed from the registered commands, so a new command shows up without editing a list
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new ParameterException(spec.commandLine(), "missing command: one of "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     public static void main(String... args) {
@@ -92,7 +95,7 @@ public final class MoiCli implements Callable<Integer> {
     }
 
     static int run(Function<EngineConfig, Engine> engines, PrintStream out, PrintStream err, String... args) {
-        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        PrintWriter outWriter = new StreamCheckingWriter(out);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8));
         try {
             return newCommandLine(engines, outWriter, errWriter).execute(args);
@@ -104,10 +107,31 @@ public final class MoiCli implements Callable<Integer> {
 
     static CommandLine newCommandLine(Function<EngineConfig, Engine> engines, PrintWriter out, PrintWriter err) {
         return new CommandLine(new MoiCli(engines))
+                // a prompt starting with @ is text: picocli would otherwise read the file it names as arguments
+                .setExpandAtFiles(false)
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(MoiCli::usageError)
                 .setExecutionExceptionHandler(MoiCli::failure);
+    }
+
+    /**
+     * A UTF-8 writer on a {@link PrintStream} whose {@link #checkError()} also reports the stream's errors: a
+     * PrintStream (like {@code System.out}) swallows write failures, so without this a closed pipe
+     * ({@code moi generate ... | head -c 20}) would go unnoticed and every token would still be generated.
+     */
+    static final class StreamCheckingWriter extends PrintWriter {
+        private final PrintStream stream;
+
+        StreamCheckingWriter(PrintStream stream) {
+            super(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            this.stream = stream;
+        }
+
+        @Override
+        public boolean checkError() {
+            return super.checkError() | stream.checkError();
+        }
     }
 
     /** Bad usage: {@code moi: <message>}, a hint, exit code 2. */

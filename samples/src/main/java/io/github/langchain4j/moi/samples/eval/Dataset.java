@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
+import io.github.langchain4j.moi.samples.cli.SafeFiles;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,10 +30,11 @@ public final class Dataset {
     }
 
     /** Reads the file; a bad line fails with a message naming the file and the line number. */
-    public static List<Problem> read(Path file) throws IOException {
+    public static List<Problem> read(Path file) {
         List<Problem> problems = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        String text = SafeFiles.readText(file, "dataset", SafeFiles.MAX_TEXT_BYTES);
+        try (BufferedReader reader = new BufferedReader(new StringReader(text))) {
             String line;
             int number = 0;
             while ((line = reader.readLine()) != null) {
@@ -51,6 +54,8 @@ public final class Dataset {
                 }
                 problems.add(problem);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringReader does not fail
         }
         if (problems.isEmpty()) {
             throw new IllegalArgumentException(file + ": no problems (expected one JSON object per line)");

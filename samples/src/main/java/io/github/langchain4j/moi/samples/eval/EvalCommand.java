@@ -1,11 +1,12 @@
 package io.github.langchain4j.moi.samples.eval;
 
-import io.github.langchain4j.moi.ModelFileException;
+import io.github.langchain4j.moi.llamacpp.GgufFile;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.samples.cli.DefaultModelLocator;
+import io.github.langchain4j.moi.samples.cli.SafeFiles;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -54,8 +55,8 @@ public final class EvalCommand implements Callable<Integer> {
     boolean help;
 
     @Option(names = "--task", paramLabel = "TASK", order = 1,
-            description = "countdown3, countdown4 or arithmetic (default: ${DEFAULT-VALUE}).")
-    String task = Tasks.COUNTDOWN4.label();
+            description = "countdown3, countdown4 or arithmetic (default: countdown4); not with --dataset.")
+    String task;
 
     @Option(names = "--dataset", paramLabel = "FILE.jsonl", order = 2,
             description = "Your own problems instead of --task: one JSON object per line, {\"id\", \"prompt\", "
@@ -163,23 +164,33 @@ public final class EvalCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw usageError("--limit must be >= 1, was " + limit);
         }
+        if (dataset != null && task != null) {
+            throw usageError("--task and --dataset exclude each other: the problems come from one of them");
+        }
         List<EvalMode> modeList = usage(() -> EvalMode.parseList(modes, betas));
+        String taskLabel = dataset != null ? "dataset:" + dataset.getFileName() : usage(() -> Tasks.parse(task())).label();
         List<Problem> problems = problems();
         List<Long> seedList = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             seedList.add(SamplingOptions.DEFAULT_SEED + i);
         }
         Path modelPath = model != null ? model : DefaultModelLocator.defaultModelPath();
-        if (!Files.isRegularFile(modelPath)) {
-            throw new ModelFileException("model file not found: " + modelPath);
-        }
-        String taskLabel = dataset != null ? "dataset:" + dataset.getFileName() : Tasks.parse(task).label();
+        GgufFile.checkPath(modelPath);
         EvalSettings settings = new EvalSettings(commandLine(), taskLabel, problemSeed,
                 modelPath.getFileName().toString(), sampling, maxTokens, mixTopK, seedList, modeList);
         String base = name != null ? name
                 : dataset != null ? dataset.getFileName().toString().replaceFirst("\\.jsonl?$", "") : taskLabel;
 
         Path resultsPath = out.resolve(base + "-results.jsonl");
+        Path md = out.resolve(base + ".md");
+        Path json = out.resolve(base + ".json");
+        Path png = out.resolve(base + ".png");
+        // every output is checked against the inputs before the first one is opened
+        SafeFiles.Input[] inputs = {new SafeFiles.Input("model file", modelPath),
+                dataset == null ? null : new SafeFiles.Input("dataset", dataset)};
+        for (Path output : List.of(resultsPath, md, json, png)) {
+            SafeFiles.requireNotAnInput(output, "output file", inputs);
+        }
         try (ResultsFile results = ResultsFile.open(resultsPath, settings.fingerprint())) {
             EvalRunner.checkSameProblems(problems, results);
             long total = (long) problems.size() * seedList.size() * modeList.size();
@@ -194,9 +205,6 @@ public final class EvalCommand implements Callable<Integer> {
             }
             EvalReport.Summary summary = EvalReport.summarize(settings, problems, results.records(),
                     ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS));
-            Path md = out.resolve(base + ".md");
-            Path json = out.resolve(base + ".json");
-            Path png = out.resolve(base + ".png");
             AccuracyChart.write(summary, png);
             EvalReport.writeJson(summary, json);
             EvalReport.writeMarkdown(summary, md, png.getFileName().toString());
@@ -236,15 +244,15 @@ public final class EvalCommand implements Callable<Integer> {
     private List<Problem> problems() {
         List<Problem> all;
         if (dataset != null) {
-            try {
-                all = Dataset.read(dataset);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read dataset " + dataset + ": " + e.getMessage(), e);
-            }
+            all = Dataset.read(dataset);
             return limit == null || limit >= all.size() ? all : all.subList(0, limit);
         }
-        Tasks t = usage(() -> Tasks.parse(task));
+        Tasks t = usage(() -> Tasks.parse(task()));
         return t.generate(limit == null ? 50 : limit, problemSeed);
+    }
+
+    private String task() {
+        return task != null ? task : Tasks.COUNTDOWN4.label();
     }
 
     private ProgressBar progressBar(long total, long done, PrintWriter stderr) {

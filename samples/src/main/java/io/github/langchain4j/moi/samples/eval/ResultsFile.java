@@ -8,7 +8,11 @@ import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +36,26 @@ public final class ResultsFile implements Closeable {
 
     private final Path path;
     private final Map<ResultRecord.Key, ResultRecord> records = new LinkedHashMap<>();
-    private final BufferedWriter writer;
+    private final FileChannel channel;
+    private final Writer writer;
 
     private ResultsFile(Path path, String settings) throws IOException {
         this.path = path;
-        if (Files.exists(path)) {
-            dropUnfinishedLastLine(path);
-            List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        if (path.getParent() != null) {
+            Files.createDirectories(path.getParent());
+        }
+        // one channel for lock, reading and appending: closing any other channel of the file would drop the lock
+        this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            lock(channel, path);
+            dropUnfinishedLastLine(channel);
+            ByteBuffer content = ByteBuffer.allocate(Math.toIntExact(channel.size()));
+            while (content.hasRemaining() && channel.read(content, content.position()) >= 0) {
+                // read until full
+            }
+            String text = new String(content.array(), StandardCharsets.UTF_8);
+            List<String> lines = text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) {
                     continue;
@@ -56,11 +73,26 @@ public final class ResultsFile implements Closeable {
                 }
                 records.put(record.key(), record);
             }
-        } else if (path.getParent() != null) {
-            Files.createDirectories(path.getParent());
+            channel.position(channel.size());
+            this.writer = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        this.writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+    }
+
+    /** Two evals appending to one file would interleave and duplicate records: the second one is refused. */
+    private static void lock(FileChannel channel, Path path) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this JVM
+        }
+        if (lock == null) {
+            throw new IOException(path + " is in use by another eval; wait for it to finish, or use "
+                    + "another --out or --name");
+        }
     }
 
     /** Opens (and resumes) the file; {@code settings} is the fingerprint every record must carry. */
@@ -91,26 +123,28 @@ public final class ResultsFile implements Closeable {
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        try {
+            writer.close();
+        } finally {
+            channel.close(); // releases the lock
+        }
     }
 
     /** A crash while writing can leave a last line without its newline: cut it off. */
-    static void dropUnfinishedLastLine(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = channel.size();
-            long keep = size;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (keep > 0) {
-                one.clear();
-                channel.read(one, keep - 1);
-                if (one.get(0) == '\n') {
-                    break;
-                }
-                keep--;
+    private static void dropUnfinishedLastLine(FileChannel channel) throws IOException {
+        long size = channel.size();
+        long keep = size;
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (keep > 0) {
+            one.clear();
+            channel.read(one, keep - 1);
+            if (one.get(0) == '\n') {
+                break;
             }
-            if (keep < size) {
-                channel.truncate(keep);
-            }
+            keep--;
+        }
+        if (keep < size) {
+            channel.truncate(keep);
         }
     }
 }

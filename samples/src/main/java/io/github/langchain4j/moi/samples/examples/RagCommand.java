@@ -12,6 +12,7 @@ import dev.langchain4j.service.SystemMessage;
 import dev.langchain4j.store.embedding.EmbeddingStoreIngestor;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import io.github.langchain4j.moi.MoiChatLanguageModel;
+import io.github.langchain4j.moi.samples.cli.SafeFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +87,7 @@ public final class RagCommand implements Callable<Integer> {
             documents.add(builtInDocument());
         } else {
             for (Path path : docs) {
-                documents.add(Document.from(Files.readString(path)));
+                documents.add(Document.from(SafeFiles.readText(path, "document", SafeFiles.MAX_TEXT_BYTES)));
             }
         }
         try (MoiChatLanguageModel chatModel = MoiChatLanguageModel.builder().modelPath(model).temperature(0.0).build()) {

@@ -24,7 +24,7 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--model", description = "GGUF file (default: MOI_MODEL, else the library's default model)")
     Path model;
 
-    @Option(names = "--cycles", description = "cycles (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cycles", description = "cycles, >= 2: the first is the warm-up (default: ${DEFAULT-VALUE})")
     int cycles = 5;
 
     @Option(names = "--requests", description = "requests per cycle (default: ${DEFAULT-VALUE})")

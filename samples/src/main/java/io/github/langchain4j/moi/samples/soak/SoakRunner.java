@@ -53,7 +53,11 @@ public final class SoakRunner {
      */
     public record Settings(int cycles, int requests, int concurrency, int maxTokens, boolean reload, double maxGrowthMib) {
         public Settings {
-            positive(cycles, "cycles");
+            if (cycles < 2) {
+                // the first cycle loads the model and warms up: growth is judged on the cycles after it
+                throw new IllegalArgumentException("cycles must be >= 2 (the first cycle is the warm-up, memory "
+                        + "growth is judged on the cycles after it), was " + cycles);
+            }
             positive(requests, "requests");
             positive(concurrency, "concurrency");
             positive(maxTokens, "max-tokens");
@@ -190,7 +194,7 @@ public final class SoakRunner {
     private Report summarize(double startRss, List<Cycle> cycles) {
         // the first cycle loads the model and warms up: its growth is not a leak
         List<Double> growth = new ArrayList<>();
-        for (Cycle cycle : cycles.size() > 1 ? cycles.subList(1, cycles.size()) : cycles) {
+        for (Cycle cycle : cycles.subList(Math.min(1, cycles.size()), cycles.size())) {
             growth.add(cycle.growthMib());
         }
         double median = median(growth);

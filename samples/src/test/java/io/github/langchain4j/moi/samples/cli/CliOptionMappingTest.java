@@ -83,7 +83,7 @@ class CliOptionMappingTest {
     }
 
     /** Options whose effect is checked in {@link MoiCliGenerationTest} or {@link MoiCliTest}, not here. */
-    private static final Set<String> COVERED_ELSEWHERE = Set.of("--prompt", "--raw", "--system", "--verbose",
+    private static final Set<String> COVERED_ELSEWHERE = Set.of("--prompt", "--prompt-file", "--raw", "--system", "--verbose",
             "--help", "--version");
 
     static GenerationOptions parse(String command, List<String> args) {

@@ -22,6 +22,7 @@ class FakeEngine implements Engine {
     List<ChatTurn> turns;
     GenerationRequest request;
     boolean closed;
+    int generatedTokens;
 
     FakeEngine(String... pieces) {
         this.pieces = List.of(pieces);
@@ -63,6 +64,7 @@ class FakeEngine implements Engine {
                 listener.onStep(step);
             }
             listener.onText(pieces.get(i));
+            generatedTokens++;
         }
         return new GenerationResult(String.join("", pieces), tokens, 7, FinishReason.STOP, trace);
     }

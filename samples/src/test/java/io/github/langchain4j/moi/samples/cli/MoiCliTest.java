@@ -175,4 +175,24 @@ class MoiCliTest {
             }
         }
     }
+
+    @Test
+    void helpAndNoCommandListEveryRegisteredCommandAndEachCommandsHelpEveryOption() {
+        picocli.CommandLine moi = MoiCli.newCommandLine(new FakeEngine()::load,
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter()));
+        CliRun help = CliRun.run("--help");
+        CliRun none = CliRun.run();
+
+        assertThat(moi.getSubcommands()).hasSizeGreaterThanOrEqualTo(7);
+        for (var entry : moi.getSubcommands().entrySet()) {
+            String name = entry.getKey();
+            assertThat(help.out()).as("moi --help").containsPattern("(?m)^\\s+" + name + "\\s+\\S");
+            assertThat(none.err()).as("moi without a command").containsPattern("(?m)^\\s+" + name + "\\s+\\S");
+            CliRun commandHelp = CliRun.run(name, "--help");
+            assertThat(commandHelp.exitCode()).as(name + " --help").isZero();
+            for (picocli.CommandLine.Model.OptionSpec option : entry.getValue().getCommandSpec().options()) {
+                assertThat(commandHelp.out()).as(name + " --help").contains(option.longestName());
+            }
+        }
+    }
 }

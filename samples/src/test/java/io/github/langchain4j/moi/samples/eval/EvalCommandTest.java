@@ -211,4 +211,48 @@ class EvalCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--dataset", "--modes", "--betas", "--seeds",
                 "--max-tokens", "--limit", "--model", "0.6", "0.95");
     }
+
+    @Test
+    void taskAndDatasetTogetherAreAUsageError() {
+        assertThat(run(100, "--task", "arithmetic")).isEqualTo(2);
+        assertThat(err).contains("--task", "--dataset");
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void aSecondEvalOnTheSameResultsFileIsRefusedWhileTheFirstHoldsIt() throws Exception {
+        Path results = dir.resolve("out").resolve("run-results.jsonl");
+        Files.createDirectories(results.getParent());
+        try (ResultsFile first = ResultsFile.open(results, "held by the first eval")) {
+            assertThat(run(100)).isEqualTo(1);
+            assertThat(err).contains("in use by another eval");
+        }
+        assertThat(calls).isEmpty();
+        assertThat(run(100)).as(err).isZero();
+    }
+
+    @Test
+    void anOutputNamingTheDatasetLeavesTheDatasetIntact() throws Exception {
+        List<String> before = Files.readAllLines(dataset);
+        Files.createDirectories(dir.resolve("out"));
+        Path renamed = Files.move(dataset, dir.resolve("out").resolve("run-results.jsonl"));
+
+        CommandLine command = new CommandLine(new EvalCommand(path -> fake(100)));
+        StringWriter errors = new StringWriter();
+        command.setErr(new PrintWriter(errors));
+        int code = command.execute("--dataset", renamed.toString(), "--model", model.toString(), "--out",
+                renamed.getParent().toString(), "--name", "run", "--modes", "off");
+
+        assertThat(code).isNotZero();
+        assertThat(errors.toString()).contains("is the dataset", "refusing to overwrite");
+        assertThat(Files.readAllLines(renamed)).isEqualTo(before);
+    }
+
+    @Test
+    void aDatasetThatIsNotUtf8IsReportedWithItsName() throws Exception {
+        Files.write(dataset, new byte[] {'{', (byte) 0xFF, '}', '\n'});
+
+        assertThat(run(100)).isEqualTo(1);
+        assertThat(err).contains(dataset.toString(), "not valid UTF-8").doesNotContain("Input length");
+    }
 }

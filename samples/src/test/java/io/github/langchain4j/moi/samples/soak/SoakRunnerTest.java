@@ -76,9 +76,18 @@ class SoakRunnerTest {
     }
 
     @Test
+    void one_cycle_is_refused_as_it_leaves_nothing_after_the_warm_up_to_judge() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = MoiCli.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
+                "soak", "--model", MODEL.toString(), "--cycles", "1");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cycles must be >= 2", "warm-up");
+    }
+
+    @Test
     void settings_and_median_are_checked() {
-        assertThatThrownBy(() -> new SoakRunner.Settings(1, 0, 1, 1, false, 8)).hasMessageContaining("requests");
-        assertThatThrownBy(() -> new SoakRunner.Settings(1, 1, 65, 1, false, 8)).hasMessageContaining("concurrency");
+        assertThatThrownBy(() -> new SoakRunner.Settings(2, 0, 1, 1, false, 8)).hasMessageContaining("requests");
+        assertThatThrownBy(() -> new SoakRunner.Settings(2, 1, 65, 1, false, 8)).hasMessageContaining("concurrency");
         assertThat(SoakRunner.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
         assertThat(SoakRunner.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
     }
