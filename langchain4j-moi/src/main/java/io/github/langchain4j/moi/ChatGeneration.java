@@ -10,7 +10,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.output.FinishReason;
@@ -93,34 +96,33 @@ final class ChatGeneration {
      * Streams to the handler from the calling thread (a thread of the model's executor): the engine decodes on
      * its own thread and hands each piece of text over, so every callback of one stream comes from one thread
      * and a slow handler never holds up the other generations. After the handle is cancelled the handler
-     * hears nothing more.
+     * hears nothing more. A handler callback that throws ends the generation too: the handler gets that
+     * exception in {@code onError}, and nothing after it.
      */
     void stream(ModelRuntime runtime, StreamingChatResponseHandler handler, Handle handle) {
+        CompletableFuture<GenerationResult> pending = null;
         try {
             AnswerParser parser = prompt.newAnswerParser(new AnswerParser.Listener() {
                 @Override
                 public void onText(String text) {
-                    if (!handle.isCancelled()) {
-                        InternalStreamingChatResponseHandlerUtils.onPartialResponse(handler, text, handle);
+                    if (!text.isEmpty()) {
+                        deliver(handle, () -> handler.onPartialResponse(new PartialResponse(text),
+                                new PartialResponseContext(handle)));
                     }
                 }
 
                 @Override
                 public void onPartialToolCall(PartialToolCall partialToolCall) {
-                    if (!handle.isCancelled()) {
-                        InternalStreamingChatResponseHandlerUtils.onPartialToolCall(handler, partialToolCall, handle);
-                    }
+                    deliver(handle, () -> handler.onPartialToolCall(partialToolCall, new PartialToolCallContext(handle)));
                 }
 
                 @Override
                 public void onCompleteToolCall(CompleteToolCall completeToolCall) {
-                    if (!handle.isCancelled()) {
-                        InternalStreamingChatResponseHandlerUtils.onCompleteToolCall(handler, completeToolCall);
-                    }
+                    deliver(handle, () -> handler.onCompleteToolCall(completeToolCall));
                 }
             });
             BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
-            CompletableFuture<GenerationResult> pending = runtime.submit(request, new GenerationListener() {
+            pending = runtime.submit(request, new GenerationListener() {
                 @Override
                 public void onText(String text) {
                     pieces.add(text);
@@ -144,16 +146,42 @@ final class ChatGeneration {
             }
             parser.finish();
             ChatResponse response = toChatResponse(result, parser);
-            if (!handle.isCancelled()) {
-                InternalStreamingChatResponseHandlerUtils.onCompleteResponse(handler, response);
-            }
+            deliver(handle, () -> handler.onCompleteResponse(response));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handle.cancel();
+        } catch (HandlerFailure e) {
+            // the handler cannot take more: it hears of its own exception once, and nothing after it
+            handle.cancel();
+            InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e.getCause()));
         } catch (Exception | Error e) { // an Error from the handler too: this thread must not end unheard
             if (!handle.isCancelled()) {
+                handle.cancel();
                 InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e));
             }
+        } finally {
+            if (pending != null) {
+                pending.cancel(false); // a no-op after the end; otherwise the engine frees the sequence now
+            }
+        }
+    }
+
+    /** Calls the handler unless the stream was cancelled; what the handler throws ends the stream. */
+    private static void deliver(Handle handle, Runnable callback) {
+        if (handle.isCancelled()) {
+            return;
+        }
+        try {
+            callback.run();
+        } catch (RuntimeException | Error e) {
+            throw new HandlerFailure(e);
+        }
+    }
+
+    /** A handler callback threw: carries its exception out of the parser. */
+    private static final class HandlerFailure extends RuntimeException {
+        HandlerFailure(Throwable cause) {
+            super(cause);
         }
     }
 

@@ -13,13 +13,18 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.engine.GenerationListener;
+import io.github.langchain4j.moi.engine.GenerationRequest;
+import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.model.ModelCache;
 import io.github.langchain4j.moi.prompt.ChatPrompt;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -66,6 +71,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
     private final boolean logRequests;
     private final boolean logResponses;
     private final ExecutorService streamingExecutor;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     protected MoiChatLanguageModel(Builder builder) {
         MoiChatRequestParameters defaults = builder.toDefaultRequestParameters();
@@ -85,7 +91,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
             runtime.close();
             throw e;
         }
-        this.runtime = runtime;
+        this.runtime = new CountingRuntime(runtime, inFlight);
         this.listeners = List.copyOf(getOrDefault(builder.listeners, List.of()));
         this.logRequests = getOrDefault(builder.logRequests, false);
         this.logResponses = getOrDefault(builder.logResponses, false);
@@ -116,6 +122,15 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         return ChatGeneration.prepare(chatRequest, runtime, logRequests, logResponses);
     }
 
+    /**
+     * Requests this model is serving now, queued or generating. Every ending counts, whatever it is: an
+     * answer, an error, or a cancel (a cancelled stream, an interrupted caller, a handler that threw); a
+     * cancelled generation leaves this count at once and frees its sequence before its next token.
+     */
+    public int requestsInFlight() {
+        return inFlight.get();
+    }
+
     /** This model's defaults: the builder's options, over its {@code defaultRequestParameters}, over the library's. */
     @Override
     public MoiChatRequestParameters defaultRequestParameters() {
@@ -142,6 +157,54 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
     public void close() {
         streamingExecutor.shutdown();
         runtime.close();
+    }
+
+    /** Counts the generations that the engine is working on, for {@link #requestsInFlight()}. */
+    private record CountingRuntime(ModelRuntime delegate, AtomicInteger inFlight) implements ModelRuntime {
+
+        @Override
+        public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
+            inFlight.incrementAndGet();
+            try {
+                return delegate.generate(request, listener);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+
+        @Override
+        public CompletableFuture<GenerationResult> submit(GenerationRequest request, GenerationListener listener) {
+            inFlight.incrementAndGet();
+            CompletableFuture<GenerationResult> pending;
+            try {
+                pending = delegate.submit(request, listener);
+            } catch (RuntimeException | Error e) {
+                inFlight.decrementAndGet();
+                throw e;
+            }
+            pending.whenComplete((result, error) -> inFlight.decrementAndGet());
+            return pending; // the engine's own future: cancelling it cancels the generation
+        }
+
+        @Override
+        public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+            return delegate.applyChatTemplate(turns, addAssistantPrefix);
+        }
+
+        @Override
+        public String modelName() {
+            return delegate.modelName();
+        }
+
+        @Override
+        public int contextSize() {
+            return delegate.contextSize();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     public static Builder builder() {

@@ -217,6 +217,33 @@ class MoiChatLanguageModelTest {
     }
 
     @Test
+    void empty_or_null_stop_sequences_and_out_of_bound_load_options_fail_the_build_naming_them() {
+        assertThatThrownBy(() -> builder().stopSequences(List.of("")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stopSequences");
+        assertThatThrownBy(() -> builder().stopSequences(java.util.Arrays.asList("END", null)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("stopSequences");
+        assertThatThrownBy(() -> builder().threads(10_000).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("threads");
+        assertThatThrownBy(() -> builder().contextSize(99_999_999).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("contextSize");
+        assertThat(fake.configs).isEmpty();
+    }
+
+    @Test
+    void a_message_with_a_nul_character_is_rejected_not_cut() {
+        MoiChatLanguageModel model = builder().build();
+
+        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi\0 and the rest")).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NUL character");
+        assertThat(fake.requests).isEmpty();
+    }
+
+    @Test
     void frequency_and_presence_penalties_reach_the_sampler() {
         MoiChatLanguageModel model = builder()
                 .defaultRequestParameters(ChatRequestParameters.builder().presencePenalty(0.25).build())
@@ -426,14 +453,18 @@ class MoiChatLanguageModelTest {
     }
 
     @Test
-    void an_exception_thrown_by_the_handler_goes_to_its_on_error_and_streaming_goes_on() throws Exception {
+    void an_exception_thrown_by_the_handler_goes_to_its_on_error_and_ends_the_stream() throws Exception {
+        // issue 13: it used to get onError and then every further partial response
         MoiChatLanguageModel model = builder().build();
-        fake.answer("a", "b");
+        fake.answer("a", "b", "c", "d");
+        List<String> partials = new CopyOnWriteArrayList<>();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        CountDownLatch failed = new CountDownLatch(1);
         model.chat("hi", new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String partialResponse) {
+                partials.add(partialResponse);
                 throw new IllegalStateException("user code");
             }
 
@@ -445,11 +476,16 @@ class MoiChatLanguageModelTest {
             @Override
             public void onError(Throwable error) {
                 errors.add(error);
+                failed.countDown();
             }
         });
 
-        assertThat(done.get(10, TimeUnit.SECONDS).aiMessage().text()).isEqualTo("ab");
-        assertThat(errors).hasSize(2);
+        assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(100);
+        assertThat(partials).containsExactly("a");
+        assertThat(errors).singleElement().satisfies(e -> assertThat(e).hasMessage("user code"));
+        assertThat(done).isNotDone();
+        assertThat(model.requestsInFlight()).isZero();
     }
 
     @Test

@@ -83,6 +83,10 @@ final class DecodeLoop {
         Slot slot = null;
         Sequence seq = null;
         try {
+            if (job.isCancelled()) { // cancelled between admission and start
+                job.complete(new GenerationResult("", new int[0], 0, FinishReason.CANCELLED, List.of()));
+                return;
+            }
             int[] prompt = tokenize(job.request.prompt());
             slot = pickSlot(prompt);
             slot.busy = true;
@@ -168,7 +172,7 @@ final class DecodeLoop {
     /** Samples the next token of a sequence from input {@code batchIndex} of the last decode. */
     private void advance(Sequence seq, int batchIndex) {
         GenerationRequest request = seq.job.request;
-        if (closed.getAsBoolean() || seq.job.listener.isCancelled()) {
+        if (closed.getAsBoolean() || seq.job.isCancelled()) {
             finish(seq, FinishReason.CANCELLED);
             return;
         }
@@ -178,6 +182,7 @@ final class DecodeLoop {
         long sampleStart = System.nanoTime();
         int token = seq.sampler.sample(batchIndex);
         sampleNanos += System.nanoTime() - sampleStart;
+        checkFinite(seq.needMixture ? logits[token] : model.logit(batchIndex, token), seq.count);
         if (model.isEndOfGeneration(token)) {
             finish(seq, FinishReason.STOP);
             return;
@@ -201,6 +206,17 @@ final class DecodeLoop {
         } else {
             seq.pendingToken = token;
             seq.pendingEmbedding = seq.feedTokens ? null : seq.mix(model, mixture);
+        }
+    }
+
+    /**
+     * NaN or infinite weights make every logit NaN or infinite, and the sampler then still picks some token:
+     * the sampled token's logit is checked in every mode (reading one float costs nothing next to a decode).
+     */
+    private void checkFinite(float sampledLogit, int count) {
+        if (!Float.isFinite(sampledLogit)) {
+            throw new MoiException("model " + model.name() + " gave a non-finite logit (" + sampledLogit
+                    + ") for its next token after " + count + " tokens (damaged weights?)");
         }
     }
 

@@ -22,22 +22,44 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
     public static final int DEFAULT_BATCH_SIZE = 512;
     public static final int DEFAULT_MAX_SEQUENCES = 4;
 
+    /**
+     * ggml's own limit (GGML_MAX_N_THREADS at b4916): more threads than its thread pool has slots for crash
+     * the process in native code (10000 did, in libgomp) instead of failing.
+     */
+    public static final int MAX_THREADS = 512;
+
+    /**
+     * The most KV-cache positions of all sequences together (contextSize times maxSequences): 1M tokens, more
+     * than any model this library runs was trained for, and already tens of GB of KV cache for a 0.5B model.
+     * A larger value would only fail inside llama.cpp after a long allocation, with its raw log as the message.
+     */
+    public static final int MAX_CONTEXT_TOKENS = 1 << 20;
+
+    /** How many generations one engine runs at once (one KV-cache sequence each). */
+    public static final int MAX_SEQUENCES = 64;
+
     public EngineConfig {
         Objects.requireNonNull(modelPath, "modelPath");
-        if (contextSize < 0) {
-            throw new IllegalArgumentException("contextSize must be >= 0, was " + contextSize);
+        if (contextSize < 0 || contextSize > MAX_CONTEXT_TOKENS) {
+            throw new IllegalArgumentException("contextSize must be in 0.." + MAX_CONTEXT_TOKENS
+                    + " (0: the model's training context, capped at " + DEFAULT_CONTEXT_SIZE + "), was " + contextSize);
         }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0, was " + threads);
+        if (threads < 0 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in 0.." + MAX_THREADS
+                    + " (0: all available processors), was " + threads);
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+        if (batchSize < 1 || batchSize > MAX_CONTEXT_TOKENS) {
+            throw new IllegalArgumentException("batchSize must be in 1.." + MAX_CONTEXT_TOKENS + ", was " + batchSize);
         }
         if (gpuLayers < -1) {
             throw new IllegalArgumentException("gpuLayers must be >= -1 (-1 = all), was " + gpuLayers);
         }
-        if (maxSequences < 1 || maxSequences > 64) {
-            throw new IllegalArgumentException("maxSequences must be in 1..64, was " + maxSequences);
+        if (maxSequences < 1 || maxSequences > MAX_SEQUENCES) {
+            throw new IllegalArgumentException("maxSequences must be in 1.." + MAX_SEQUENCES + ", was " + maxSequences);
+        }
+        if ((long) contextSize * maxSequences > MAX_CONTEXT_TOKENS) {
+            throw new IllegalArgumentException("contextSize " + contextSize + " times maxSequences " + maxSequences
+                    + " is more than " + MAX_CONTEXT_TOKENS + " KV-cache positions in all; lower contextSize or maxSequences");
         }
     }
 

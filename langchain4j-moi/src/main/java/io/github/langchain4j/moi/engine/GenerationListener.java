@@ -2,6 +2,11 @@ package io.github.langchain4j.moi.engine;
 
 /**
  * Receives generation as it happens. Called on the generating thread.
+ *
+ * <p>A consumer that can take no more (a closed output stream, a client that went away) ends the generation,
+ * and frees its sequence before the next token, in any of these ways: return true from {@link #isCancelled()},
+ * throw from {@link #onText} (the generation then fails with that exception), or cancel the future of
+ * {@link MoiEngine#submit}.
  */
 public interface GenerationListener {
 

@@ -22,15 +22,28 @@ public record GenerationRequest(PromptText prompt, SamplingOptions sampling, Moi
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(moi, "moi");
+        int nul = prompt.indexOf('\0');
+        if (nul >= 0) {
+            // llama.cpp's tokenizer takes C strings: everything after the NUL would be dropped without a word
+            throw new IllegalArgumentException("prompt contains a NUL character (U+0000) at index " + nul
+                    + "; remove it (text after it would be lost)");
+        }
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
         }
-        stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
-        for (String stop : stopStrings) {
-            if (stop.isEmpty()) {
-                throw new IllegalArgumentException("stop strings must not be empty");
+        stopStrings = stopStrings == null ? List.of() : checkStopStrings(stopStrings);
+    }
+
+    /** Every front end (builder, request parameters, CLI) reaches the engine through here. */
+    private static List<String> checkStopStrings(List<String> stopStrings) {
+        for (int i = 0; i < stopStrings.size(); i++) {
+            String stop = stopStrings.get(i);
+            if (stop == null || stop.isEmpty()) {
+                throw new IllegalArgumentException("stopSequences must not contain " + (stop == null ? "null" : "an empty string")
+                        + " (element " + i + " of " + stopStrings.size() + ")");
             }
         }
+        return List.copyOf(stopStrings);
     }
 
     /** A request whose prompt is plain text: special tokens written in it are not parsed (see {@link PromptText}). */

@@ -105,9 +105,13 @@ public final class MoiEngine implements AutoCloseable {
     /**
      * Starts one generation without waiting for it: the future completes with its result, or with the
      * exception that ended it. The listener is called on the engine's decoding thread.
+     *
+     * <p>Cancelling the returned future ({@code cancel}, or completing it by hand) ends the generation before
+     * its next token and frees its sequence; a queued request never starts. Futures derived from it
+     * ({@code thenApply}...) do not pass a cancel back: cancel this one.
      */
     public CompletableFuture<GenerationResult> submit(GenerationRequest request, GenerationListener listener) {
-        return enqueue(request, listener, false).result.copy();
+        return enqueue(request, listener, false).result;
     }
 
     private Job enqueue(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
@@ -143,6 +147,7 @@ public final class MoiEngine implements AutoCloseable {
                         decodingThread = null;
                         break;
                     }
+                    queue.removeIf(job -> job.result.isDone()); // cancelled while waiting: never started
                     while (!queue.isEmpty() && loop.hasFreeSequence(admitted.size())) {
                         admitted.add(queue.poll());
                     }
@@ -290,7 +295,13 @@ public final class MoiEngine implements AutoCloseable {
         }
     }
 
-    /** A request waiting for, or being served by, the decoding thread. */
+    /**
+     * A request waiting for, or being served by, the decoding thread.
+     *
+     * <p>The one cancellation mechanism: a job is cancelled once its future is done before the engine
+     * finished it (the caller cancelled the future, a blocked caller was interrupted) or its listener says
+     * so; the decode loop checks this before every token and ends the generation, freeing its sequence.
+     */
     static final class Job {
         final GenerationRequest request;
         final GenerationListener listener;
@@ -307,6 +318,11 @@ public final class MoiEngine implements AutoCloseable {
             result.complete(value);
         }
 
+        /** Whether whoever waits for this job has given up on it (see the class comment). */
+        boolean isCancelled() {
+            return result.isDone() || listener.isCancelled();
+        }
+
         void fail(Throwable error) {
             result.completeExceptionally(error);
         }
@@ -315,6 +331,7 @@ public final class MoiEngine implements AutoCloseable {
             try {
                 return result.get();
             } catch (InterruptedException e) {
+                result.cancel(false); // ends the generation and frees its sequence: nobody waits for it
                 Thread.currentThread().interrupt();
                 throw new MoiException("interrupted while waiting for the generation", e);
             } catch (CancellationException e) {

@@ -51,6 +51,14 @@ final class GgufValidator {
     private static final int MAX_DIMS = 4;  // GGML_MAX_DIMS
     private static final int BYTE_TOKEN = 6; // llama_token_type BYTE
 
+    /** Float hyperparameters (after {@code arch.}) that llama.cpp b4916 needs above 0: norm epsilons, rope bases. */
+    private static final Set<String> POSITIVE_FLOATS = Set.of("attention.layer_norm_rms_epsilon",
+            "attention.layer_norm_epsilon", "attention.group_norm_epsilon", "rope.freq_base", "rope.freq_base_swa");
+    /** Float hyperparameters where llama.cpp reads 0 as "not set" and divides by any other value. */
+    private static final Set<String> NON_NEGATIVE_FLOATS = Set.of("rope.scaling.factor", "rope.scale_linear",
+            "rope.scaling.attn_factor", "attention.scale", "logit_scale", "final_logit_softcapping",
+            "attn_logit_softcapping", "expert_weights_scale", "residual_scale", "embedding_scale");
+
     /**
      * A tensor as the file describes it.
      *
@@ -345,6 +353,7 @@ final class GgufValidator {
                     throw bad(at(arch + "." + suffix), arch + "." + suffix + " is " + n + ", not a positive 32-bit integer");
                 }
             }
+            checkFloatHyperparameters(r, arch);
             if (r.values().get(arch + ".embedding_length") instanceof Long nEmbd && nEmbd != embd.ne()[0]) {
                 throw bad(embd.offset(), TOKEN_EMBEDDINGS + " has rows of " + embd.ne()[0] + " values but "
                         + arch + ".embedding_length is " + nEmbd);
@@ -352,6 +361,30 @@ final class GgufValidator {
             if (r.values().get("tokenizer.ggml.tokens") instanceof Array tokens && tokens.length() != embd.ne()[1]) {
                 throw bad(embd.offset(), TOKEN_EMBEDDINGS + " has " + embd.ne()[1] + " rows but the vocabulary has "
                         + tokens.length() + " tokens");
+            }
+        }
+
+        /**
+         * Float hyperparameters ({@code arch.*}): never NaN or infinite, and positive where llama.cpp divides by
+         * them, takes their logarithm or asserts on their sign ({@code layer_norm_rms_epsilon = -1} aborted the
+         * process in ggml's rms_norm: {@code GGML_ASSERT(eps >= 0.0f)}).
+         */
+        private void checkFloatHyperparameters(Result r, String arch) {
+            for (Map.Entry<String, Object> entry : r.values().entrySet()) {
+                String key = entry.getKey();
+                if (!key.startsWith(arch + ".") || !(entry.getValue() instanceof Double value)) {
+                    continue;
+                }
+                String name = key.substring(arch.length() + 1);
+                if (!Double.isFinite(value)) {
+                    throw bad(at(key), key + " is " + value + ", not a finite number");
+                }
+                if (POSITIVE_FLOATS.contains(name) && !(value > 0)) {
+                    throw bad(at(key), key + " is " + value + ", but it must be greater than 0");
+                }
+                if (NON_NEGATIVE_FLOATS.contains(name) && value < 0) {
+                    throw bad(at(key), key + " is " + value + ", but it must not be negative (0: not set)");
+                }
             }
         }
 

@@ -13,6 +13,7 @@ import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A llama.cpp model and context loaded through the C API, with the few operations the decode loop needs.
@@ -360,6 +361,17 @@ public final class NativeModel implements AutoCloseable {
             throw new MoiException("no logits: nothing was decoded with logits requested");
         }
         logits.read(0, out, 0, nVocab);
+    }
+
+    /** The logit of one token for input {@code batchIndex} of the last decode (reads 4 bytes, not the vocabulary). */
+    public float logit(int batchIndex, int token) {
+        ensureOpen();
+        Objects.checkIndex(token, nVocab);
+        Pointer logits = lib.llama_get_logits_ith(ctx, batchIndex);
+        if (logits == null) {
+            throw new MoiException("no logits: nothing was decoded with logits requested");
+        }
+        return logits.getFloat(4L * token);
     }
 
     /** Forgets every cached position. */

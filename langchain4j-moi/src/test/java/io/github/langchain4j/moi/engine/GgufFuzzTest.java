@@ -28,7 +28,9 @@ import static org.assertj.core.api.Assertions.fail;
  * Mutated copies of the tiny model (fixed seed, bounded count): each is refused with a ModelFileException
  * (or another MoiException) that says why, or it loads; a share of those that load also generate. None may
  * crash the JVM (this test completing is the proof) or end in another exception type. Mutations aim at the
- * metadata region, where ggml's and llama.cpp's parsers abort on bad input.
+ * metadata region, where ggml's and llama.cpp's parsers abort on bad input; two kinds aim at values: float
+ * hyperparameters set to what llama.cpp asserts on (negative, zero, NaN, infinite: all must be refused), and
+ * NaN/Inf written into the weights (each loaded: it generates, or fails with the non-finite-logits error).
  */
 class GgufFuzzTest {
 
@@ -36,8 +38,18 @@ class GgufFuzzTest {
     private static final int CASES = 1200;
     private static final int MAX_FULL_LOADS = 150;
 
-    private record Mutation(String description, byte[] bytes) {
+    /** Float metadata values llama.cpp asserts on or computes garbage from (issue 13: eps = -1 aborted the JVM). */
+    private static final float[] BAD_FLOATS = {-1f, 0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            -1e-5f, -Float.MAX_VALUE};
+    private static final float[] SPECIAL_FLOATS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE};
+    private static final String[] FLOAT_KEYS = {"llama.attention.layer_norm_rms_epsilon", "llama.rope.freq_base"};
+
+    /** @param kind the mutation family; FLOAT_METADATA ones must all be refused, TENSOR_VALUES ones are all loaded */
+    private record Mutation(String kind, String description, byte[] bytes) {
     }
+
+    private static final String FLOAT_METADATA = "float metadata", TENSOR_VALUES = "tensor values";
+    private static final int MAX_TENSOR_VALUE_LOADS = 120;
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -48,6 +60,7 @@ class GgufFuzzTest {
         Random random = new Random(SEED);
         Map<String, Integer> outcomes = new TreeMap<>();
         int fullLoads = 0;
+        int tensorValueLoads = 0;
         for (int i = 0; i < CASES; i++) {
             Mutation m = mutate(original, layout, random);
             Path file = Files.write(dir.resolve("case-" + i + ".gguf"), m.bytes());
@@ -57,20 +70,28 @@ class GgufFuzzTest {
             } catch (MoiException e) {
                 assertThat(e.getMessage()).as(where).isNotBlank();
                 count(outcomes, e instanceof ModelFileException ? "refused" : "refused (other MoiException)");
+                count(outcomes, m.kind() + ": refused");
                 Files.delete(file);
                 continue;
             } catch (RuntimeException e) {
                 fail(where + ": GgufFile.read threw " + e, e);
             }
             count(outcomes, "accepted by the checks");
-            if (fullLoads++ < MAX_FULL_LOADS) {
-                count(outcomes, loadAndGenerate(file, where));
+            count(outcomes, m.kind() + ": accepted");
+            if (m.kind().equals(TENSOR_VALUES) ? tensorValueLoads++ < MAX_TENSOR_VALUE_LOADS : fullLoads++ < MAX_FULL_LOADS) {
+                String outcome = loadAndGenerate(file, where);
+                count(outcomes, outcome);
+                count(outcomes, m.kind() + ": " + outcome);
             }
             Files.delete(file);
         }
         System.out.println("GGUF fuzz, " + CASES + " cases, seed " + SEED + ": " + outcomes);
         assertThat(outcomes.getOrDefault("refused", 0)).isGreaterThan(CASES / 4);
         assertThat(outcomes.getOrDefault("generated", 0)).isGreaterThan(20);
+        // every bad float hyperparameter is refused in Java; NaN/Inf weights load and end in a clean error or an answer
+        assertThat(outcomes.getOrDefault(FLOAT_METADATA + ": refused", 0)).isGreaterThan(50);
+        assertThat(outcomes.getOrDefault(FLOAT_METADATA + ": accepted", 0)).isZero();
+        assertThat(outcomes.getOrDefault(TENSOR_VALUES + ": generation failed cleanly", 0)).isGreaterThan(20);
 
         // the JVM is alive, and a valid model still loads and generates
         Path valid = Files.write(dir.resolve("valid.gguf"), original);
@@ -103,7 +124,25 @@ class GgufFuzzTest {
     private static Mutation mutate(byte[] original, GgufWriter.Layout layout, Random random) {
         byte[] b = original.clone();
         int metadataEnd = (int) layout.dataOffset();
-        int kind = random.nextInt(100);
+        int kind = random.nextInt(120);
+        if (kind >= 110) {
+            // NaN/Inf among the weights (all F32 in the tiny model): a run of values in the tensor data section
+            int dataStart = (int) layout.dataOffset();
+            int n = 1 + random.nextInt(64);
+            int at = dataStart + random.nextInt((b.length - dataStart) / 4 - n) * 4;
+            float value = SPECIAL_FLOATS[random.nextInt(SPECIAL_FLOATS.length)];
+            ByteBuffer buffer = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            for (int j = 0; j < n; j++) {
+                buffer.putFloat(at + 4 * j, value);
+            }
+            return new Mutation(TENSOR_VALUES, n + " weights from " + at + " set to " + value, b);
+        }
+        if (kind >= 100) {
+            String key = FLOAT_KEYS[random.nextInt(FLOAT_KEYS.length)];
+            float value = BAD_FLOATS[random.nextInt(BAD_FLOATS.length)];
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putFloat((int) layout.valueOffset(key), value);
+            return new Mutation(FLOAT_METADATA, key + " set to " + value, b);
+        }
         if (kind < 45) {
             int n = 1 + random.nextInt(4);
             StringBuilder where = new StringBuilder("bytes set at");
@@ -112,13 +151,13 @@ class GgufFuzzTest {
                 b[at] = (byte) random.nextInt(256);
                 where.append(' ').append(at);
             }
-            return new Mutation(where.toString(), b);
+            return new Mutation("bytes", where.toString(), b);
         }
         if (kind < 55) {
             int at = random.nextInt(metadataEnd);
             int bit = random.nextInt(8);
             b[at] ^= (byte) (1 << bit);
-            return new Mutation("bit " + bit + " flipped at " + at, b);
+            return new Mutation("bit flip", "bit " + bit + " flipped at " + at, b);
         }
         if (kind < 75) {
             List<Long> fields = layout.lengthFields();
@@ -133,16 +172,16 @@ class GgufFuzzTest {
                 default -> Math.max(0, old - 1 - random.nextInt(8));
             };
             ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(at, value);
-            return new Mutation("length at " + at + " set from " + old + " to " + value, b);
+            return new Mutation("length", "length at " + at + " set from " + old + " to " + value, b);
         }
         if (kind < 85) {
             int at = random.nextInt(metadataEnd / 4) * 4;
             int value = random.nextBoolean() ? random.nextInt(40) : random.nextInt();
             ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, value);
-            return new Mutation("u32 at " + at + " set to " + value, b);
+            return new Mutation("u32", "u32 at " + at + " set to " + value, b);
         }
         int cut = random.nextInt(4) == 0 ? metadataEnd + random.nextInt(original.length - metadataEnd) : random.nextInt(metadataEnd);
-        return new Mutation("truncated to " + cut + " bytes", Arrays.copyOf(b, cut));
+        return new Mutation("truncation", "truncated to " + cut + " bytes", Arrays.copyOf(b, cut));
     }
 
     private static void count(Map<String, Integer> outcomes, String outcome) {

@@ -193,6 +193,35 @@ class MisuseTest {
     }
 
     @Test
+    void values_that_would_crash_or_stall_native_code_are_bounded_in_java() {
+        // --threads 10000 crashed the JVM in libgomp; --ctx-size 99999999 failed after 43 s with llama.cpp's log
+        assertThatThrownBy(() -> EngineConfig.of(MODEL).withThreads(10_000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("threads must be in 0..512");
+        assertThatThrownBy(() -> EngineConfig.of(MODEL).withContextSize(99_999_999)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("contextSize must be in 0..1048576");
+        assertThatThrownBy(() -> new EngineConfig(MODEL, 4096, 0, 2_000_000_000, 0, true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("batchSize must be in 1..1048576");
+        assertThatThrownBy(() -> EngineConfig.of(MODEL).withMaxSequences(65)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("maxSequences must be in 1..64");
+        // each alone is allowed, together they are 64M KV-cache positions (and would overflow an int at 2^31)
+        assertThatThrownBy(() -> EngineConfig.of(MODEL).withContextSize(1 << 20).withMaxSequences(64))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("times maxSequences");
+        assertThat(EngineConfig.of(MODEL).withThreads(512).withContextSize(1 << 18).withMaxSequences(4).threads()).isEqualTo(512);
+    }
+
+    @Test
+    void empty_or_null_stop_strings_and_nul_characters_are_rejected_by_the_request() {
+        assertThatThrownBy(() -> new GenerationRequest("x", SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 4, List.of(""), null, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stopSequences").hasMessageContaining("empty");
+        assertThatThrownBy(() -> new GenerationRequest("x", SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 4,
+                java.util.Arrays.asList("ok", null), null, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stopSequences").hasMessageContaining("null");
+        // llama.cpp reads the prompt as a C string: "secret" would be dropped without a word
+        assertThatThrownBy(() -> request("the fox\0 secret", 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NUL character").hasMessageContaining("index 7");
+    }
+
+    @Test
     void bad_native_arguments_are_refused_in_java() {
         NativeModel model = engine.nativeModel();
         int nVocab = model.vocabSize();

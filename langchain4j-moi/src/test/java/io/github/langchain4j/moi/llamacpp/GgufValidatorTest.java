@@ -160,6 +160,25 @@ class GgufValidatorTest {
                 "llama.attention.head_count is 0, not a positive 32-bit integer");
     }
 
+    @Test
+    void float_hyperparameters_that_llama_cpp_asserts_on() {
+        // layer_norm_rms_epsilon = -1 aborted the JVM in ggml's rms_norm (GGML_ASSERT(eps >= 0.0f))
+        String eps = "llama.attention.layer_norm_rms_epsilon";
+        for (float bad : new float[]{-1f, 0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            assertRefused(write(patchInt(model, layout.valueOffset(eps), Float.floatToRawIntBits(bad))), eps + " is ");
+        }
+        String base = "llama.rope.freq_base";
+        for (float bad : new float[]{-10000f, 0f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            assertRefused(write(patchInt(model, layout.valueOffset(base), Float.floatToRawIntBits(bad))), base + " is ");
+        }
+        assertRefused(write(TinyModel.writer(1, GgufWriter.GGML_F32).putF32("llama.rope.scaling.factor", -2f)),
+                "llama.rope.scaling.factor is -2.0, but it must not be negative");
+        assertRefused(write(TinyModel.writer(1, GgufWriter.GGML_F32).putF32("llama.some_future_float", Float.NaN)),
+                "llama.some_future_float is NaN, not a finite number");
+        // 0 means "not set" for the rope scaling factor
+        GgufValidator.validate(write(TinyModel.writer(1, GgufWriter.GGML_F32).putF32("llama.rope.scaling.factor", 0f)));
+    }
+
     private static GgufWriter minimal() {
         return new GgufWriter().put("general.architecture", "llama");
     }

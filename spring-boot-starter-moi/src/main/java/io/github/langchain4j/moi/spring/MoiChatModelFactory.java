@@ -59,7 +59,8 @@ final class MoiChatModelFactory {
         long start = System.nanoTime();
         MoiChatLanguageModel model = build(builder::build, modelPath);
         log.info("Loaded MoI chat model {} in {} ms", modelPath, (System.nanoTime() - start) / 1_000_000);
-        monitor.loaded(modelPath, model.defaultRequestParameters().modelName(), properties.getContextSize());
+        monitor.loaded(modelPath, model.defaultRequestParameters().modelName(), properties.getContextSize(),
+                model::requestsInFlight);
         return model;
     }
 

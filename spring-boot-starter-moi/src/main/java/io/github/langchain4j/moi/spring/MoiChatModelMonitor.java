@@ -10,14 +10,12 @@ import io.github.langchain4j.moi.MoiChatResponseMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * What the auto-configured model is doing, for the health indicator and the metrics: filled by a
@@ -40,19 +38,13 @@ public class MoiChatModelMonitor {
     public record LastError(Instant at, String type, String message) {
     }
 
-    /** Key of the request's {@link Ticket} in the listener attributes that LangChain4j keeps per request. */
+    /** Key of the request's start time in the listener attributes that LangChain4j keeps per request. */
     private static final Object TICKET = new Object();
 
-    /** A request in flight; identity-compared, weakly held. */
-    private static final class Ticket {
-        final long start = System.nanoTime();
+    /** A request in flight: when it started. */
+    private record Ticket(long start) {
     }
 
-    /**
-     * Requests in flight. Weak, because LangChain4j tells listeners nothing about a stream that its caller
-     * cancelled: such a ticket leaves the set once LangChain4j drops the request's attributes (at a GC).
-     */
-    private final Set<Ticket> inFlight = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final List<Consumer<Generation>> observers = new CopyOnWriteArrayList<>();
@@ -61,6 +53,7 @@ public class MoiChatModelMonitor {
     private volatile String modelName;
     private volatile Integer contextSize;
     private volatile LastError lastError;
+    private volatile IntSupplier requestsInFlight = () -> 0;
 
     /** The listener that feeds this monitor. */
     public ChatModelListener listener() {
@@ -72,10 +65,12 @@ public class MoiChatModelMonitor {
         observers.add(observer);
     }
 
-    void loaded(Path modelPath, String modelName, Integer contextSize) {
+    /** @param requestsInFlight the model's own count, which sees every ending (see busySequences) */
+    void loaded(Path modelPath, String modelName, Integer contextSize, IntSupplier requestsInFlight) {
         this.modelPath = modelPath;
         this.modelName = modelName;
         this.contextSize = contextSize;
+        this.requestsInFlight = requestsInFlight;
     }
 
     /** Whether the model has been loaded. */
@@ -97,11 +92,13 @@ public class MoiChatModelMonitor {
     }
 
     /**
-     * Requests in flight: sequences the model is generating now or about to. A stream cancelled by its caller
-     * counts until the garbage collector has seen that LangChain4j dropped it.
+     * Requests in flight: sequences the model is generating now or about to. Counted by the model itself
+     * ({@link io.github.langchain4j.moi.MoiChatLanguageModel#requestsInFlight()}), because LangChain4j tells
+     * listeners nothing about a stream that its caller cancelled (an SSE client that went away): every
+     * ending, answer, error or cancel, lowers it.
      */
     public int busySequences() {
-        return inFlight.size();
+        return requestsInFlight.getAsInt();
     }
 
     public long completed() {
@@ -128,9 +125,7 @@ public class MoiChatModelMonitor {
 
         @Override
         public void onRequest(ChatModelRequestContext context) {
-            Ticket ticket = new Ticket();
-            context.attributes().put(TICKET, ticket);
-            inFlight.add(ticket);
+            context.attributes().put(TICKET, new Ticket(System.nanoTime()));
         }
 
         @Override
@@ -138,8 +133,7 @@ public class MoiChatModelMonitor {
             completed.incrementAndGet();
             Duration duration = Duration.ZERO;
             if (context.attributes().get(TICKET) instanceof Ticket ticket) {
-                inFlight.remove(ticket);
-                duration = Duration.ofNanos(System.nanoTime() - ticket.start);
+                duration = Duration.ofNanos(System.nanoTime() - ticket.start());
             }
             TokenUsage usage = context.chatResponse().tokenUsage();
             int outputTokens = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
@@ -149,9 +143,6 @@ public class MoiChatModelMonitor {
 
         @Override
         public void onError(ChatModelErrorContext context) {
-            if (context.attributes().get(TICKET) instanceof Ticket ticket) {
-                inFlight.remove(ticket);
-            }
             failed.incrementAndGet();
             Throwable error = context.error();
             lastError = new LastError(Instant.now(), error.getClass().getSimpleName(), String.valueOf(error.getMessage()));
