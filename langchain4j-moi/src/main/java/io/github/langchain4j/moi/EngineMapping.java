@@ -42,7 +42,7 @@ final class EngineMapping {
 
     /** Checks what {@link #toGenerationRequest} would check, without a prompt. */
     static void validate(ChatRequestParameters parameters) {
-        toGenerationRequest("a prompt", null, parameters, 1); // the engine's record checks the stop sequences too
+        toGenerationRequest(PromptText.text("a prompt"), null, parameters, 1); // the engine's record checks the stop sequences too
     }
 
     private static SamplingOptions toSamplingOptions(MoiChatRequestParameters p) {

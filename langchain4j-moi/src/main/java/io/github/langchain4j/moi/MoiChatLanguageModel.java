@@ -13,6 +13,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationListener;
@@ -187,7 +188,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         }
 
         @Override
-        public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+        public PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
             return delegate.applyChatTemplate(turns, addAssistantPrefix);
         }
 

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -61,8 +62,8 @@ class StreamingCancellationTest {
             }
 
             @Override
-            public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
-                return turns.stream().map(ChatTurn::content).collect(Collectors.joining("\n"));
+            public PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+                return PromptText.text(turns.stream().map(ChatTurn::content).collect(Collectors.joining("\n")));
             }
 
             @Override

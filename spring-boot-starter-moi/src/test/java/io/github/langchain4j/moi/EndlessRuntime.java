@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.FinishReason;
 import io.github.langchain4j.moi.engine.GenerationListener;
@@ -47,8 +48,8 @@ public final class EndlessRuntime implements ModelRuntime {
     }
 
     @Override
-    public String applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
-        return turns.stream().map(ChatTurn::content).collect(Collectors.joining("\n"));
+    public PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+        return PromptText.text(turns.stream().map(ChatTurn::content).collect(Collectors.joining("\n")));
     }
 
     @Override

@@ -22,7 +22,7 @@ public record GenerationRequest(PromptText prompt, SamplingOptions sampling, Moi
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(moi, "moi");
-        int nul = prompt.indexOf('\0');
+        int nul = prompt.asString().indexOf('\0');
         if (nul >= 0) {
             // llama.cpp's tokenizer takes C strings: everything after the NUL would be dropped without a word
             throw new IllegalArgumentException("prompt contains a NUL character (U+0000) at index " + nul
