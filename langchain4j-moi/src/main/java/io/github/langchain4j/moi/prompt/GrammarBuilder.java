@@ -1,10 +1,11 @@
 package io.github.langchain4j.moi.prompt;
 
+import io.github.langchain4j.moi.engine.GbnfValidator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Collects GBNF rules under unique names and writes the grammar, checked by {@link Gbnf#validate(String)}.
+ * Collects GBNF rules under unique names and writes the grammar, checked by {@link GbnfValidator#validate(String)}.
  */
 final class GrammarBuilder {
 
@@ -97,7 +98,7 @@ final class GrammarBuilder {
             sb.append(name).append(" ::= ").append(body).append('\n');
         });
         String grammar = sb.toString();
-        Gbnf.validate(grammar);
+        GbnfValidator.validate(grammar);
         return grammar;
     }
 }

@@ -12,6 +12,7 @@ import static io.github.langchain4j.moi.prompt.GrammarBuilder.WS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import io.github.langchain4j.moi.engine.GbnfValidator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -263,8 +264,8 @@ final class JsonSchemaGrammar {
         if (value == null) {
             return absent;
         }
-        if (!value.canConvertToInt() || value.asInt() < 0 || value.asInt() > Gbnf.MAX_REPETITIONS) {
-            throw unsupported(path, "'" + keyword + "' must be an integer in [0, " + Gbnf.MAX_REPETITIONS + "]");
+        if (!value.canConvertToInt() || value.asInt() < 0 || value.asInt() > GbnfValidator.MAX_REPETITIONS) {
+            throw unsupported(path, "'" + keyword + "' must be an integer in [0, " + GbnfValidator.MAX_REPETITIONS + "]");
         }
         return value.asInt();
     }
