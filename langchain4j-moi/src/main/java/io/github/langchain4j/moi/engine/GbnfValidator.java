@@ -227,7 +227,7 @@ public final class GbnfValidator {
             }
         }
 
-        /** A literal, character class or any-character. */
+        /** A literal, character class or any-character; one with a NUL character, or an empty class, matches nothing. */
         record Terminal(boolean empty, boolean matchesNothing) implements Node {
             public boolean nullable(Set<String> n) {
                 return empty;
@@ -392,6 +392,7 @@ public final class GbnfValidator {
                 if (c == '"') {
                     pos++;
                     int chars = 0;
+                    boolean nul = false;
                     while (true) {
                         if (pos >= src.length()) {
                             throw error("unterminated string literal");
@@ -399,11 +400,11 @@ public final class GbnfValidator {
                         if (src.charAt(pos) == '"') {
                             break;
                         }
-                        parseChar();
+                        nul |= parseChar() == 0;
                         chars++;
                     }
                     pos++;
-                    seq.add(new Node.Terminal(chars == 0, false));
+                    seq.add(new Node.Terminal(chars == 0, nul));
                 } else if (c == '[') {
                     seq.add(parseCharClass());
                 } else if (isWordChar(c)) {
@@ -488,12 +489,14 @@ public final class GbnfValidator {
                 throw error("empty character class");
             }
             pos++;
-            return new Node.Terminal(false, negated && coversAllCodePoints(ranges));
+            boolean onlyNul = ranges.stream().allMatch(range -> range[1] == 0);
+            return new Node.Terminal(false, negated ? coversAllCodePoints(ranges) : onlyNul);
         }
 
+        /** Whether the ranges leave no character a token can have: NUL never is one (llama.cpp refuses it). */
         private static boolean coversAllCodePoints(List<int[]> ranges) {
             ranges.sort((a, b) -> Integer.compare(a[0], b[0]));
-            long next = 0; // the lowest code point not covered yet
+            long next = 1; // the lowest code point not covered yet
             for (int[] range : ranges) {
                 if (range[0] > next) {
                     return false;

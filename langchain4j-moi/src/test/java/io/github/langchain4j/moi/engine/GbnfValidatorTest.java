@@ -58,6 +58,9 @@ class GbnfValidatorTest {
             "'root ::= [^\\x00-\\U0010FFFF]'                    | rule 'root' matches no text",
             "'root ::= [^\\x00-\\x7F\\x80-\\U0010FFFF] \"a\"'     | rule 'root' matches no text",
             "'root ::= a\na ::= \"x\" a'                       | rule 'root' matches no text",
+            "'root ::= \"a\\x00\"'                           | rule 'root' matches no text",
+            "'root ::= \"a\" [\\x00]'                          | rule 'root' matches no text",
+            "'root ::= [^\\x01-\\U0010FFFF]'                    | rule 'root' matches no text",
             "'root ::= a | b\na ::= \"x\" b\nb ::= a \"y\"'       | rule 'root' matches no text",
     })
     void rejects_broken_grammars_naming_the_problem(String grammar, String problem) {
