@@ -3,6 +3,7 @@ package io.github.langchain4j.moi.samples.cli;
 import io.github.langchain4j.moi.ModelFileException;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.engine.GbnfValidator;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
@@ -165,11 +166,21 @@ final class GenerationOptions {
         if (grammar == null) {
             return null;
         }
+        String text;
         try {
-            return Files.readString(grammar, StandardCharsets.UTF_8);
+            text = Files.readString(grammar, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read grammar file " + grammar + ": " + MoiCli.reason(e), e);
         }
+        // checked here too, so that the message names the file (an empty file is an error, not "no grammar")
+        return usage(() -> {
+            try {
+                GbnfValidator.validate(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grammar file " + grammar + ": " + e.getMessage(), e);
+            }
+            return text;
+        });
     }
 
     /** Options named by the first word of the library's validation messages ("topP must be in (0, 1], was 2.0"). */
@@ -184,6 +195,7 @@ final class GenerationOptions {
             entry("repeatLastN", "--repeat-last-n"),
             entry("maxTokens", "--max-tokens"),
             entry("stop", "--stop"),
+            entry("grammar", "--grammar"),
             entry("contextSize", "--ctx-size"),
             entry("threads", "--threads"),
             entry("gpuLayers", "--gpu-layers"));
