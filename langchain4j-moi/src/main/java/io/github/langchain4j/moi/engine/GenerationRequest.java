@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param moi           how generated positions are fed back
  * @param maxTokens     the most tokens to generate (at least 1)
  * @param stopStrings   generation stops before any of these strings; they are not part of the output
- * @param grammar       a GBNF grammar (root rule {@code root}) constraining the output, or null
+ * @param grammar       a GBNF grammar (root rule {@code root}) constraining the output, or null for none;
+ *                      checked by {@link GbnfValidator}, so an empty or invalid grammar is an error
  * @param trace         whether to report a {@link MoiStep} for every generated token
  */
 public record GenerationRequest(PromptText prompt, SamplingOptions sampling, MoiOptions moi, int maxTokens,
@@ -32,6 +33,9 @@ public record GenerationRequest(PromptText prompt, SamplingOptions sampling, Moi
             throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
         }
         stopStrings = stopStrings == null ? List.of() : checkStopStrings(stopStrings);
+        if (grammar != null) {
+            GbnfValidator.validate(grammar); // llama.cpp would run unconstrained, or crash, on a bad one
+        }
     }
 
     /** Every front end (builder, request parameters, CLI) reaches the engine through here. */

@@ -33,6 +33,7 @@ public final class NativeSampler implements AutoCloseable {
     private final int[] packed;
     private final float[] logits;
     private int rejections; // tokens the grammar refused after the chain chose them
+    private int accepted; // tokens the grammar accepted
 
     NativeSampler(LlamaCpp lib, Pointer vocab, Pointer ctx, SamplingOptions options, String grammarText,
                   NativeModel model) {
@@ -112,6 +113,7 @@ public final class NativeSampler implements AutoCloseable {
         }
         lib.llama_sampler_accept(grammar, token);
         lib.llama_sampler_accept(chain, token);
+        accepted++;
         return token;
     }
 
@@ -124,6 +126,7 @@ public final class NativeSampler implements AutoCloseable {
         setArray(candidatesArray, candidates, nVocab);
         if (filter != null) {
             lib.llama_sampler_apply(filter, candidatesArray);
+            requireSomeTokenAllowed();
         }
         lib.llama_sampler_apply(chain, candidatesArray);
         long selected = candidatesArray.getLong(LlamaCpp.TokenDataArray.SELECTED);
@@ -133,6 +136,21 @@ public final class NativeSampler implements AutoCloseable {
         }
         Pointer data = candidatesArray.getPointer(LlamaCpp.TokenDataArray.DATA);
         return data.getInt(selected * LlamaCpp.TokenDataArray.ELEMENT_BYTES);
+    }
+
+    /**
+     * Fails when the grammar has set every candidate to -infinity: the chain would then pick a token anyway
+     * (the first one, under greedy decoding) and the output would be garbage that breaks the grammar.
+     */
+    private void requireSomeTokenAllowed() {
+        candidates.read(0, packed, 0, packed.length);
+        for (int i = 0; i < nVocab; i++) {
+            if (Float.intBitsToFloat(packed[3 * i + 1]) != Float.NEGATIVE_INFINITY) {
+                return;
+            }
+        }
+        throw new MoiException("the grammar allows no token after " + accepted + " generated tokens: "
+                + "no token of the model's vocabulary continues it (does the grammar match any text?)");
     }
 
     /** Whether the grammar accepts the token next: it sets the logit of a rejected candidate to -infinity. */

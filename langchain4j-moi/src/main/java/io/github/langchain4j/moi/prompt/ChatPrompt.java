@@ -15,7 +15,6 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.internal.ChatRequestValidationUtils;
-import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
@@ -217,7 +216,7 @@ public final class ChatPrompt {
 
     private static JsonNode toSchemaTree(ResponseFormat format) {
         try {
-            return JsonText.toTree(JsonSchemaElementUtils.toMap(format.jsonSchema().rootElement()));
+            return JsonSchemaGrammar.toTree(format.jsonSchema().rootElement());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("the response format's JSON schema could not be read: "
                     + e.getMessage(), e);

@@ -1,10 +1,11 @@
 package io.github.langchain4j.moi.prompt;
 
+import io.github.langchain4j.moi.engine.GbnfValidator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Collects GBNF rules under unique names and writes the grammar, checked by {@link Gbnf#validate(String)}.
+ * Collects GBNF rules under unique names and writes the grammar, checked by {@link GbnfValidator#validate(String)}.
  */
 final class GrammarBuilder {
 
@@ -18,6 +19,8 @@ final class GrammarBuilder {
     static final String JSON_OBJECT = "json-object";
     static final String JSON_ARRAY = "json-array";
 
+    private static final int MAX_NAME = 64;
+
     private final Map<String, String> rules = new LinkedHashMap<>();
 
     GrammarBuilder() {
@@ -27,6 +30,9 @@ final class GrammarBuilder {
     /** Reserves a fresh rule name derived from {@code hint}; define it later with {@link #set}. */
     String reserve(String hint) {
         String base = Gbnf.ruleName(hint);
+        if (base.length() > MAX_NAME) { // hints grow with nesting: keep the start (tool) and the end (property)
+            base = base.substring(0, MAX_NAME / 2) + "-" + base.substring(base.length() - MAX_NAME / 2);
+        }
         String name = base;
         for (int i = 2; rules.containsKey(name); i++) {
             name = base + "-" + i;
@@ -97,7 +103,7 @@ final class GrammarBuilder {
             sb.append(name).append(" ::= ").append(body).append('\n');
         });
         String grammar = sb.toString();
-        Gbnf.validate(grammar);
+        GbnfValidator.validate(grammar);
         return grammar;
     }
 }

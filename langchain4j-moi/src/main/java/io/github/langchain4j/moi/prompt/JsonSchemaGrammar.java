@@ -12,7 +12,15 @@ import static io.github.langchain4j.moi.prompt.GrammarBuilder.WS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.internal.JsonSchemaElementUtils;
+import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
+import io.github.langchain4j.moi.engine.GbnfValidator;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,11 +33,14 @@ import java.util.Set;
  * an {@link UnsupportedFeatureException} naming the keyword and where it is.
  *
  * <p>Subsets chosen: properties are generated in schema order with the required ones first; an object that
- * declares {@code properties} gets only those properties; {@code format} is an annotation and is ignored.
- * Supported: {@code type} (one or a list), {@code properties}, {@code required}, {@code additionalProperties}
- * (for objects without declared properties), {@code items}, {@code minItems}, {@code maxItems},
- * {@code minLength}, {@code maxLength}, {@code enum}, {@code const}, {@code anyOf}, a single-element
- * {@code allOf}, {@code nullable} and local {@code $ref}s (recursion included).
+ * declares properties gets only those, even where {@code additionalProperties} would allow more; an object
+ * that declares none is a map (any keys, values of the {@code additionalProperties} schema, any JSON value
+ * without one), or {@code {}} with {@code additionalProperties: false}; {@code format} is an annotation and
+ * is ignored. Supported: {@code type} (one or a list), {@code properties}, {@code required},
+ * {@code additionalProperties} (for objects without declared properties), {@code items}, {@code minItems},
+ * {@code maxItems}, {@code minLength}, {@code maxLength}, {@code enum}, {@code const}, {@code anyOf}, a
+ * single-element {@code allOf}, {@code nullable} and local {@code $ref}s (recursion included). Schemas nest at
+ * most {@link #MAX_DEPTH} deep.
  */
 final class JsonSchemaGrammar {
 
@@ -38,6 +49,9 @@ final class JsonSchemaGrammar {
             "patternProperties", "propertyNames", "minProperties", "maxProperties", "dependentRequired",
             "dependentSchemas", "dependencies", "if", "then", "else", "not", "oneOf", "unevaluatedProperties",
             "unevaluatedItems", "$dynamicRef", "$recursiveRef");
+
+    /** Deepest nesting of schemas (properties, items, anyOf ...) converted; deeper is an error, not a StackOverflowError. */
+    static final int MAX_DEPTH = 100;
 
     private final GrammarBuilder grammar;
     private final JsonNode document;
@@ -56,12 +70,45 @@ final class JsonSchemaGrammar {
         return grammar.build(root);
     }
 
-    /** A GBNF expression (a rule name or an alternation of names) for the schema. */
-    String toRule(JsonNode schema, String hint) {
-        return toRule(schema, hint, "#");
+    /**
+     * The JSON tree of a LangChain4j schema element, whose nesting is checked first: LangChain4j's own
+     * conversion recurses without a limit and overflows the stack on a deep schema.
+     */
+    static JsonNode toTree(JsonSchemaElement element) {
+        Deque<JsonSchemaElement> level = new ArrayDeque<>();
+        level.add(element);
+        for (int depth = 0; !level.isEmpty(); depth++) {
+            if (depth > MAX_DEPTH) {
+                throw new IllegalArgumentException("JSON schema nested more than the limit of " + MAX_DEPTH + " deep");
+            }
+            Deque<JsonSchemaElement> next = new ArrayDeque<>();
+            for (JsonSchemaElement e : level) {
+                if (e instanceof JsonObjectSchema object) {
+                    next.addAll(object.properties().values());
+                    if (object.definitions() != null) {
+                        next.addAll(object.definitions().values());
+                    }
+                } else if (e instanceof JsonArraySchema array && array.items() != null) {
+                    next.add(array.items());
+                } else if (e instanceof JsonAnyOfSchema anyOf) {
+                    next.addAll(anyOf.anyOf());
+                }
+            }
+            level = next;
+        }
+        return JsonText.toTree(JsonSchemaElementUtils.toMap(element));
     }
 
-    private String toRule(JsonNode schema, String hint, String path) {
+    /** A GBNF expression (a rule name or an alternation of names) for the schema. */
+    String toRule(JsonNode schema, String hint) {
+        return toRule(schema, hint, "#", 0);
+    }
+
+    private String toRule(JsonNode schema, String hint, String path, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("JSON schema nested more than the limit of " + MAX_DEPTH
+                    + " deep (at " + (path.length() > 200 ? path.substring(0, 200) + "..." : path) + ")");
+        }
         if (schema == null || schema.isMissingNode() || (schema.isBoolean() && schema.booleanValue())) {
             return grammar.json(JSON_VALUE);
         }
@@ -76,7 +123,7 @@ final class JsonSchemaGrammar {
         });
         List<String> alternatives = new ArrayList<>();
         if (schema.has("$ref")) {
-            alternatives.add(reference(schema.get("$ref").asText(), path));
+            alternatives.add(reference(schema.get("$ref").asText(), path, depth));
         } else if (schema.has("const")) {
             alternatives.add(Gbnf.literal(schema.get("const").toString()));
         } else if (schema.has("enum")) {
@@ -90,24 +137,24 @@ final class JsonSchemaGrammar {
         } else if (schema.has("anyOf")) {
             JsonNode options = schema.get("anyOf");
             for (int i = 0; i < options.size(); i++) {
-                alternatives.add(toRule(options.get(i), hint + "-" + i, path + "/anyOf/" + i));
+                alternatives.add(toRule(options.get(i), hint + "-" + i, path + "/anyOf/" + i, depth + 1));
             }
         } else if (schema.has("allOf")) {
             JsonNode parts = schema.get("allOf");
             if (parts.size() != 1) {
                 throw unsupported(path, "'allOf' with more than one schema is not supported");
             }
-            alternatives.add(toRule(parts.get(0), hint, path + "/allOf/0"));
+            alternatives.add(toRule(parts.get(0), hint, path + "/allOf/0", depth + 1));
         } else {
             JsonNode type = schema.get("type");
             if (type == null) {
-                alternatives.add(typed(schema, inferType(schema), hint, path));
+                alternatives.add(typed(schema, inferType(schema), hint, path, depth));
             } else if (type.isArray()) {
                 for (JsonNode t : type) {
-                    alternatives.add(typed(schema, t.asText(), hint, path));
+                    alternatives.add(typed(schema, t.asText(), hint, path, depth));
                 }
             } else {
-                alternatives.add(typed(schema, type.asText(), hint, path));
+                alternatives.add(typed(schema, type.asText(), hint, path, depth));
             }
         }
         if (schema.path("nullable").asBoolean(false) && !alternatives.contains(JSON_NULL)) {
@@ -133,10 +180,10 @@ final class JsonSchemaGrammar {
         return "any";
     }
 
-    private String typed(JsonNode schema, String type, String hint, String path) {
+    private String typed(JsonNode schema, String type, String hint, String path, int depth) {
         return switch (type) {
-            case "object" -> object(schema, hint, path);
-            case "array" -> array(schema, hint, path);
+            case "object" -> object(schema, hint, path, depth);
+            case "array" -> array(schema, hint, path, depth);
             case "string" -> string(schema, hint, path);
             case "integer" -> grammar.json(JSON_INTEGER);
             case "number" -> grammar.json(JSON_NUMBER);
@@ -147,37 +194,38 @@ final class JsonSchemaGrammar {
         };
     }
 
-    private String object(JsonNode schema, String hint, String path) {
+    private String object(JsonNode schema, String hint, String path, int depth) {
         JsonNode properties = schema.get("properties");
         JsonNode additional = schema.get("additionalProperties");
         grammar.json(WS);
-        if (properties == null) {
+        if (properties != null && !properties.isObject()) {
+            throw unsupported(path, "'properties' must be an object");
+        }
+        Set<String> required = new LinkedHashSet<>();
+        schema.path("required").forEach(name -> required.add(name.asText()));
+        for (String name : required) {
+            if (properties == null || !properties.has(name)) {
+                throw unsupported(path, "required property '" + name + "' is not among the declared properties");
+            }
+        }
+        if (properties == null || properties.isEmpty()) {
+            // no declared properties: a map, as LangChain4j describes Map<String, V> ("properties": {})
             if (additional == null || (additional.isBoolean() && additional.booleanValue())) {
                 return grammar.json(JSON_OBJECT);
             }
             if (additional.isBoolean()) {
                 return grammar.define(hint, "\"{\" ws \"}\"");
             }
-            String value = toRule(additional, hint + "-value", path + "/additionalProperties");
+            String value = toRule(additional, hint + "-value", path + "/additionalProperties", depth + 1);
             String member = grammar.define(hint + "-member", grammar.json(JSON_STRING) + " ws \":\" ws " + value
                     + " ws");
             return grammar.define(hint, "\"{\" ws ( " + member + " ( \",\" ws " + member + " )* )? \"}\"");
-        }
-        if (!properties.isObject()) {
-            throw unsupported(path, "'properties' must be an object");
-        }
-        Set<String> required = new LinkedHashSet<>();
-        schema.path("required").forEach(name -> required.add(name.asText()));
-        for (String name : required) {
-            if (!properties.has(name)) {
-                throw unsupported(path, "required property '" + name + "' is not among the declared properties");
-            }
         }
         List<String> requiredMembers = new ArrayList<>();
         List<String> optionalMembers = new ArrayList<>();
         properties.fields().forEachRemaining(property -> {
             String name = property.getKey();
-            String value = toRule(property.getValue(), hint + "-" + name, path + "/properties/" + name);
+            String value = toRule(property.getValue(), hint + "-" + name, path + "/properties/" + name, depth + 1);
             String member = grammar.define(hint + "-" + name + "-kv",
                     Gbnf.literal(JsonText.quote(name)) + " ws \":\" ws " + value + " ws");
             (required.contains(name) ? requiredMembers : optionalMembers).add(member);
@@ -203,9 +251,9 @@ final class JsonSchemaGrammar {
         return grammar.define(hint, body.append(" \"}\"").toString());
     }
 
-    private String array(JsonNode schema, String hint, String path) {
+    private String array(JsonNode schema, String hint, String path, int depth) {
         String item = schema.has("items")
-                ? toRule(schema.get("items"), hint + "-item", path + "/items")
+                ? toRule(schema.get("items"), hint + "-item", path + "/items", depth + 1)
                 : grammar.json(JSON_VALUE);
         int min = count(schema, "minItems", 0, path);
         int max = count(schema, "maxItems", -1, path);
@@ -240,7 +288,7 @@ final class JsonSchemaGrammar {
         return grammar.define(hint, "\"\\\"\" json-char" + repetition + " \"\\\"\"");
     }
 
-    private String reference(String ref, String path) {
+    private String reference(String ref, String path, int depth) {
         String rule = refRules.get(ref);
         if (rule != null) {
             return rule;
@@ -254,7 +302,7 @@ final class JsonSchemaGrammar {
         }
         rule = grammar.reserve("ref-" + ref.substring(ref.lastIndexOf('/') + 1));
         refRules.put(ref, rule);
-        grammar.set(rule, toRule(target, rule + "-def", ref));
+        grammar.set(rule, toRule(target, rule + "-def", ref, depth + 1));
         return rule;
     }
 
@@ -263,8 +311,8 @@ final class JsonSchemaGrammar {
         if (value == null) {
             return absent;
         }
-        if (!value.canConvertToInt() || value.asInt() < 0 || value.asInt() > Gbnf.MAX_REPETITIONS) {
-            throw unsupported(path, "'" + keyword + "' must be an integer in [0, " + Gbnf.MAX_REPETITIONS + "]");
+        if (!value.canConvertToInt() || value.asInt() < 0 || value.asInt() > GbnfValidator.MAX_REPETITIONS) {
+            throw unsupported(path, "'" + keyword + "' must be an integer in [0, " + GbnfValidator.MAX_REPETITIONS + "]");
         }
         return value.asInt();
     }

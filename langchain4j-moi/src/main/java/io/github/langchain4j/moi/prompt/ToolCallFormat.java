@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.internal.JsonSchemaElementUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +82,7 @@ final class ToolCallFormat {
             empty.set("properties", JsonNodeFactory.instance.objectNode());
             return empty;
         }
-        return JsonText.toTree(JsonSchemaElementUtils.toMap(tool.parameters()));
+        return JsonSchemaGrammar.toTree(tool.parameters());
     }
 
     static boolean takesNoArguments(ToolSpecification tool) {

@@ -12,9 +12,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The native path without a download: a tiny random llama model written by {@link GgufWriter} loads,
@@ -60,6 +62,23 @@ class SyntheticModelTest {
         assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(result.trace()).hasSize(12);
         assertThat(engine.generate(request, null).tokens()).containsExactly(result.tokens());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "root ::= (\" the\" | \" dog\"", "answer ::= \" the\"", "root ::= \"\\q\"",
+            "root ::= [^\\x00-\\U0010FFFF]"})
+    void an_invalid_grammar_given_to_the_engine_is_refused_instead_of_running_unconstrained(String grammar) {
+        assertThatThrownBy(() -> engine.generate(new GenerationRequest("the quick brown fox", SamplingOptions.GREEDY,
+                MoiOptions.OFF, 12, List.of(), grammar, false), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid grammar");
+    }
+
+    @Test
+    void a_valid_grammar_given_to_the_engine_constrains_the_output() {
+        GenerationResult result = engine.generate(new GenerationRequest("the quick brown fox", SamplingOptions.GREEDY,
+                MoiOptions.DEFAULTS, 12, List.of(), "root ::= (\" the\" | \" dog\")+ \".\"", false), null);
+        assertThat(result.text()).matches("( the| dog)+\\.?");
     }
 
     @Test

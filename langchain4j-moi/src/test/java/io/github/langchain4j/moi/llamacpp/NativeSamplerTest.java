@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi.llamacpp;
 
 import com.sun.jna.Pointer;
+import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.testing.TinyModel;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Grammar-constrained sampling that checks the chain's token first and filters the vocabulary only on a
@@ -35,6 +37,22 @@ class NativeSamplerTest {
         assertThat(outcome.ours).isEqualTo(outcome.reference).hasSizeGreaterThan(3);
         assertThat(outcome.text).matches("[ -~]+");
         assertThat(outcome.rejections).isLessThan(outcome.ours.size());
+    }
+
+    @Test
+    void aGrammarThatAllowsNoTokenEndsWithAClearErrorInsteadOfAnUnconstrainedToken() {
+        // no token can be a NUL character (the engine's validator refuses this grammar; the sampler checks too)
+        try (NativeModel model = NativeModel.load(EngineConfig.of(TinyModel.shared()).withContextSize(256)
+                .withThreads(1).withMaxSequences(1))) {
+            int[] prompt = model.tokenize("once upon a time", true, false);
+            model.decodeTokens(prompt, 0, prompt.length, 0);
+            try (NativeSampler sampler = model.newSampler(SamplingOptions.GREEDY, "root ::= \"a\" \"\\x00\"")) {
+                assertThat(model.tokenBytes(sampler.sample())).isEqualTo(new byte[]{'a'});
+                assertThatThrownBy(sampler::sample)
+                        .isInstanceOf(MoiException.class)
+                        .hasMessageContaining("the grammar allows no token after 1 generated tokens");
+            }
+        }
     }
 
     private record Outcome(List<Integer> ours, List<Integer> reference, String text, int rejections) {

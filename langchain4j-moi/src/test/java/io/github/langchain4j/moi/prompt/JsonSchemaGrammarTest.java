@@ -5,12 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.agent.tool.ToolSpecifications;
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonReferenceSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,9 +150,91 @@ class JsonSchemaGrammarTest {
         String map = grammar("{\"type\": \"object\", \"additionalProperties\": {\"type\": \"integer\"}}");
         assertThat(GbnfMatcher.matches(map, "{\"a\": 1, \"b\": 2}")).isTrue();
         assertThat(GbnfMatcher.matches(map, "{\"a\": \"x\"}")).isFalse();
-        String none = grammar("{\"type\": \"object\", \"properties\": {}}");
+        String none = grammar("{\"type\": \"object\", \"properties\": {}, \"additionalProperties\": false}");
         assertThat(GbnfMatcher.matches(none, "{}")).isTrue();
         assertThat(GbnfMatcher.matches(none, "{\"a\": 1}")).isFalse();
+    }
+
+    @Test
+    void empty_properties_without_a_ban_on_others_is_a_map() throws Exception {
+        // how LangChain4j describes a Map<String, V> field: declared properties empty, others not forbidden
+        String free = grammar("{\"type\": \"object\", \"properties\": {}, \"required\": []}");
+        assertThat(GbnfMatcher.matches(free, "{}")).isTrue();
+        assertThat(GbnfMatcher.matches(free, "{\"a\": 1, \"b\": [true, {\"c\": null}]}")).isTrue();
+        assertThat(GbnfMatcher.matches(free, "[1]")).isFalse();
+
+        String typed = grammar("""
+                {"type": "object", "properties": {}, "additionalProperties": {"type": "integer"}}""");
+        assertThat(GbnfMatcher.matches(typed, "{\"a\": 1, \"b\": 2}")).isTrue();
+        assertThat(GbnfMatcher.matches(typed, "{\"a\": \"x\"}")).isFalse();
+
+        String open = grammar("{\"type\": \"object\", \"properties\": {}, \"additionalProperties\": true}");
+        assertThat(GbnfMatcher.matches(open, "{\"a\": \"x\"}")).isTrue();
+    }
+
+    @Test
+    void a_tool_with_a_map_parameter_takes_a_map_and_one_without_parameters_takes_nothing() throws Exception {
+        ToolSpecification sum = ToolSpecifications.toolSpecificationFrom(Tools.class.getMethod("sum", Map.class));
+        ToolSpecification none = ToolSpecifications.toolSpecificationFrom(Tools.class.getMethod("none"));
+        GrammarBuilder builder = new GrammarBuilder();
+        String g = builder.build(ToolCallFormat.toGrammar(builder, List.of(sum, none), true));
+
+        assertThat(GbnfMatcher.matches(g, "{\"name\": \"sum\", \"arguments\": {\"scores\": {\"a\": 1, \"b\": 2}}}"))
+                .isTrue();
+        assertThat(GbnfMatcher.matches(g, "{\"name\": \"sum\", \"arguments\": {\"scores\": {}}}")).isTrue();
+        assertThat(GbnfMatcher.matches(g, "{\"name\": \"none\", \"arguments\": {}}")).isTrue();
+        assertThat(GbnfMatcher.matches(g, "{\"name\": \"none\", \"arguments\": {\"a\": 1}}")).isFalse();
+    }
+
+    static final class Tools {
+        @Tool("adds the scores")
+        public int sum(Map<String, Integer> scores) {
+            return scores.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        @Tool("does nothing")
+        public void none() {
+        }
+    }
+
+    @Test
+    void a_schema_nested_deeper_than_the_limit_is_a_clear_error_not_a_stack_overflow() {
+        ObjectNode deepest = MAPPER.createObjectNode().put("type", "string");
+        JsonNode schema = deepest;
+        for (int i = 0; i < 3000; i++) {
+            ObjectNode outer = MAPPER.createObjectNode().put("type", "object");
+            outer.putObject("properties").set("a", schema);
+            outer.putArray("required").add("a");
+            schema = outer;
+        }
+        JsonNode tooDeep = schema;
+        assertThatThrownBy(() -> JsonSchemaGrammar.toGrammar(tooDeep))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JSON schema nested more than the limit of " + JsonSchemaGrammar.MAX_DEPTH);
+
+        JsonNode atLimit = deepest;
+        for (int i = 0; i < JsonSchemaGrammar.MAX_DEPTH; i++) {
+            ObjectNode outer = MAPPER.createObjectNode().put("type", "array");
+            outer.set("items", atLimit);
+            atLimit = outer;
+        }
+        String g = JsonSchemaGrammar.toGrammar(atLimit);
+        String value = "[".repeat(JsonSchemaGrammar.MAX_DEPTH) + "\"x\"" + "]".repeat(JsonSchemaGrammar.MAX_DEPTH);
+        assertThat(GbnfMatcher.matches(g, value)).isTrue();
+    }
+
+    @Test
+    void a_deep_langchain4j_schema_element_is_a_clear_error_too() {
+        JsonSchemaElement element = JsonObjectSchema.builder().addStringProperty("leaf").build();
+        for (int i = 0; i < 3000; i++) {
+            element = JsonObjectSchema.builder().addProperty("a", element).required("a").build();
+        }
+        ResponseFormat format = ResponseFormat.builder().type(ResponseFormatType.JSON)
+                .jsonSchema(JsonSchema.builder().name("deep").rootElement(element).build()).build();
+        assertThatThrownBy(() -> ChatPrompt.from(List.of(UserMessage.from("hi")),
+                ChatRequestParameters.builder().responseFormat(format).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nested more than");
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package io.github.langchain4j.moi.samples.cli;
 import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.engine.GbnfValidator;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
@@ -195,7 +196,16 @@ final class GenerationOptions {
         if (grammar == null) {
             return null;
         }
-        return SafeFiles.readText(grammar, "grammar file", SafeFiles.MAX_TEXT_BYTES);
+        String text = SafeFiles.readText(grammar, "grammar file", SafeFiles.MAX_TEXT_BYTES);
+        // checked here too, so that the message names the file (an empty file is an error, not "no grammar")
+        return usage(() -> {
+            try {
+                GbnfValidator.validate(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grammar file " + grammar + ": " + e.getMessage(), e);
+            }
+            return text;
+        });
     }
 
     /** Options named by the first word of the library's validation messages ("topP must be in (0, 1], was 2.0"). */
@@ -210,6 +220,7 @@ final class GenerationOptions {
             entry("repeatLastN", "--repeat-last-n"),
             entry("maxTokens", "--max-tokens"),
             entry("stop", "--stop"),
+            entry("grammar", "--grammar"),
             entry("contextSize", "--ctx-size"),
             entry("threads", "--threads"),
             entry("gpuLayers", "--gpu-layers"));
