@@ -104,8 +104,10 @@ class CurrentDecodeSmokeTest {
         int last = tokens[tokens.length - 1];
         Pointer mem = lib.llama_get_memory(ctx);
         lib.llama_memory_clear(mem, true);
-        assertThat(decode(tokens, 0, null)).isZero();
-        float[] viaToken = lib.llama_get_logits_ith(ctx, tokens.length - 1).getFloatArray(0, nVocab);
+        // the last input alone in both paths: batches of different shapes may take different kernels
+        assertThat(decode(java.util.Arrays.copyOf(tokens, tokens.length - 1), 0, null)).isZero();
+        assertThat(decode(new int[]{last}, tokens.length - 1, null)).isZero();
+        float[] viaToken = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
         assertThat(lib.llama_memory_seq_rm(mem, 0, tokens.length - 1, -1)).isTrue();
         assertThat(decode(new int[]{last}, tokens.length - 1, embeddingRow(last))).isZero();
         float[] viaEmbd = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
