@@ -48,6 +48,12 @@ public final class NativeLibrary {
                 lib = instance;
                 if (lib == null) {
                     Path path = locate();
+                    // before any struct crosses: the layouts of LlamaCpp are b4916's
+                    LlamaLibraries.Identity identity = LlamaLibraries.identify(path);
+                    if (identity.generation() != LlamaLibraries.Generation.B4916) {
+                        throw new MoiException(path + " is llama.cpp " + identity.build() + " (" + identity.generation()
+                                + " generation); " + LIB_PATH_PROPERTY + " must name a java-llama.cpp 4.2.0 build (b4916)");
+                    }
                     try {
                         lib = Native.load(path.toString(), LlamaCpp.class);
                     } catch (UnsatisfiedLinkError e) {
