@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -52,8 +53,9 @@ public class MoiAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "moiHealthIndicator")
-        MoiHealthIndicator moiHealthIndicator(MoiChatModelMonitor monitor) {
-            return new MoiHealthIndicator(monitor);
+        MoiHealthIndicator moiHealthIndicator(MoiChatModelMonitor monitor,
+                @Value("${management.health.moi.show-model-path:false}") boolean showModelPath) {
+            return new MoiHealthIndicator(monitor, showModelPath);
         }
     }
 

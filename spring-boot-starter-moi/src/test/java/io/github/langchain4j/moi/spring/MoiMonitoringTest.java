@@ -50,11 +50,26 @@ class MoiMonitoringTest {
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails())
                 .containsEntry("loaded", true)
-                .containsEntry("modelPath", "/models/m.gguf")
+                .containsEntry("modelFile", "m.gguf")
                 .containsEntry("contextSize", 2048)
                 .containsEntry("busySequences", 1)
                 .containsEntry("failed", 1L)
                 .containsEntry("lastError", "IllegalStateException: boom");
+    }
+
+    @Test
+    void healthShowsNoFolderUnlessAskedTo() {
+        monitor.loaded(Path.of("/secret/models/m.gguf"), "m", 2048, () -> 0);
+        Map<Object, Object> failing = new HashMap<>();
+        listener.onRequest(new ChatModelRequestContext(request, ModelProvider.OTHER, failing));
+        listener.onError(new ChatModelErrorContext(new IllegalStateException("cannot read /secret/models/m.gguf"),
+                request, ModelProvider.OTHER, failing));
+
+        assertThat(new MoiHealthIndicator(monitor).health().getDetails().toString()).doesNotContain("/secret")
+                .contains("m.gguf");
+        assertThat(new MoiHealthIndicator(monitor, true).health().getDetails())
+                .containsEntry("modelPath", "/secret/models/m.gguf")
+                .containsEntry("lastError", "IllegalStateException: cannot read /secret/models/m.gguf");
     }
 
     @Test
