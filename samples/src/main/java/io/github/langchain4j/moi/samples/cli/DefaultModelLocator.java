@@ -20,7 +20,8 @@ public final class DefaultModelLocator {
 
     /** The model file to use when {@code --model} is not given. */
     public static Path defaultModelPath() {
-        return configuredModelPath().orElseGet(() -> new ModelCache().resolve(KnownModel.DEFAULT));
+        return configuredModelPath().orElseGet(() -> new ModelCache().withProgress(FetchProgressPrinter.forStderr())
+                .resolve(KnownModel.DEFAULT));
     }
 
     /** The model named by the system property or the environment, if any. */
