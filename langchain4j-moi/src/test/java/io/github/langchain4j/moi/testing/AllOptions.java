@@ -102,8 +102,14 @@ public final class AllOptions {
         throw new IllegalArgumentException("no option '" + name + "' in the engine's records");
     }
 
-    /** The option's default: its value in a request and configuration made of the library's defaults. */
+    /**
+     * The option's default: its value in a request and configuration made of the library's defaults; null for
+     * {@code maxTokens}, which has none (every request states it).
+     */
     public static Object libraryDefault(String name) {
+        if (name.equals("maxTokens")) {
+            return null;
+        }
         GenerationRequest defaults = new GenerationRequest("p", SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 1,
                 List.of(), null, false);
         return read(name, defaults, EngineConfig.of(Path.of("model.gguf")));
