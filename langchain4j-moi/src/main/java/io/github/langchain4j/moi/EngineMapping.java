@@ -2,6 +2,7 @@ package io.github.langchain4j.moi;
 
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import io.github.langchain4j.moi.engine.GenerationRequest;
+import io.github.langchain4j.moi.engine.InvalidOptionException;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.SamplingOptions;
@@ -31,7 +32,7 @@ final class EngineMapping {
      * The engine request for a prompt. Values the parameters leave unset take the library defaults; without
      * maxOutputTokens, generation may run until the context window is full.
      *
-     * @throws IllegalArgumentException     for a value out of range, naming the parameter
+     * @throws InvalidOptionException      for a value out of range, naming the parameter
      */
     static GenerationRequest toGenerationRequest(PromptText prompt, String grammar, ChatRequestParameters parameters,
                                                  int contextSize) {
@@ -57,7 +58,8 @@ final class EngineMapping {
     private static int toMaxTokens(MoiChatRequestParameters p, int contextSize) {
         int maxTokens = p.maxOutputTokens() == null ? contextSize : p.maxOutputTokens();
         if (maxTokens < 1) {
-            throw new IllegalArgumentException("maxOutputTokens must be >= 1, was " + maxTokens);
+            // the engine's option, under the name this API gives it
+            throw new InvalidOptionException("maxTokens", maxTokens, "maxOutputTokens must be >= 1, was " + maxTokens);
         }
         return maxTokens;
     }

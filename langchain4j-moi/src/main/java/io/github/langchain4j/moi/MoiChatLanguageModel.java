@@ -47,7 +47,7 @@ import java.util.function.Function;
  *   <li>One model file per instance: a {@code modelName} other than the loaded model's is rejected with an
  *       {@code UnsupportedFeatureException}; build another instance for another model.</li>
  *   <li>Text only: images, audio, video and PDF content are rejected (the engine runs text models).</li>
- *   <li>{@code frequencyPenalty} and {@code presencePenalty} (set them through {@link ChatRequestParameters})
+ *   <li>{@code frequencyPenalty} and {@code presencePenalty}
  *       count the last {@code repeatLastN} generated tokens only (llama.cpp's penalties sampler), not the
  *       whole text as OpenAI does.</li>
  *   <li>Tools are described to every model in the Qwen2.5 (Hermes) format. With tools offered and
@@ -215,7 +215,12 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
     /**
      * Options of {@link MoiChatLanguageModel}. Load-time options (model file, context, threads, batch, GPU layers)
      * are fixed for the model's life; the others become its {@link #defaultRequestParameters() default request
-     * parameters}, which each request may override. Options not set keep the library defaults.
+     * parameters}, which each request may override.
+     *
+     * <p>Precedence, as in LangChain4j's own providers: a value set with this builder's setters wins over the same
+     * value in {@link #defaultRequestParameters(ChatRequestParameters)}, which wins over the library's defaults
+     * (those of {@code SamplingOptions}, {@code MoiOptions} and {@code EngineConfig}); a request's own parameters
+     * win over all of them. An option set nowhere ({@code null}) keeps the library's default.
      */
     public static class Builder {
 
@@ -236,6 +241,8 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         private Double repeatPenalty;
         private Integer repeatLastN;
         private Integer seed;
+        private Double frequencyPenalty;
+        private Double presencePenalty;
         private Integer maxOutputTokens;
         private List<String> stopSequences;
         private ResponseFormat responseFormat;
@@ -354,6 +361,21 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
             return this;
         }
 
+        /**
+         * Subtracted from a token's logit once per time it was generated in the last {@code repeatLastN} tokens
+         * (default 0: none).
+         */
+        public Builder frequencyPenalty(Double frequencyPenalty) {
+            this.frequencyPenalty = frequencyPenalty;
+            return this;
+        }
+
+        /** Subtracted from a token's logit if it was generated in the last {@code repeatLastN} tokens (default 0: none). */
+        public Builder presencePenalty(Double presencePenalty) {
+            this.presencePenalty = presencePenalty;
+            return this;
+        }
+
         /** The most tokens an answer may have (default: until the context window is full). */
         public Builder maxOutputTokens(Integer maxOutputTokens) {
             this.maxOutputTokens = maxOutputTokens;
@@ -417,7 +439,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         /**
          * Loads the model.
          *
-         * @throws IllegalArgumentException for an option out of range, naming it
+         * @throws io.github.langchain4j.moi.engine.InvalidOptionException for an option out of range, naming it
          * @throws dev.langchain4j.exception.UnsupportedFeatureException for a default that this model cannot serve
          * @throws ModelFileException for a model file that is missing or cannot be loaded
          */
@@ -431,6 +453,8 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
                     .temperature(temperature)
                     .topK(topK)
                     .topP(topP)
+                    .frequencyPenalty(frequencyPenalty)
+                    .presencePenalty(presencePenalty)
                     .maxOutputTokens(maxOutputTokens)
                     .stopSequences(stopSequences)
                     .responseFormat(responseFormat)

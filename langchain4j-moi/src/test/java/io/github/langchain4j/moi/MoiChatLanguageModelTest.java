@@ -80,6 +80,8 @@ class MoiChatLanguageModelTest {
                 .repeatPenalty(1.1)
                 .repeatLastN(32)
                 .seed(1234)
+                .frequencyPenalty(0.4)
+                .presencePenalty(0.25)
                 .maxOutputTokens(99)
                 .stopSequences(List.of("STOP"))
                 .responseFormat(ResponseFormat.JSON)
@@ -95,7 +97,7 @@ class MoiChatLanguageModelTest {
         assertThat(fake.configs).containsExactly(new EngineConfig(Path.of("/models/other.gguf"), 2048, 3, 256, -1,
                 false, 2));
         GenerationRequest request = fake.lastRequest();
-        assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234));
+        assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234, 0.4, 0.25));
         assertThat(request.moi()).isEqualTo(new MoiOptions(MoiMode.DIRECT, 2.5, 7));
         assertThat(request.maxTokens()).isEqualTo(99);
         assertThat(request.stopStrings()).containsExactly("STOP");
@@ -115,7 +117,7 @@ class MoiChatLanguageModelTest {
                 .toList();
         assertThat(options).containsExactlyInAnyOrder("modelPath", "contextSize", "threads", "batchSize",
                 "gpuLayers", "useMmap", "maxSequences", "mode", "beta", "mixTopK", "temperature", "topK", "topP", "minP",
-                "repeatPenalty", "repeatLastN", "seed", "maxOutputTokens", "stopSequences", "responseFormat", "trace",
+                "repeatPenalty", "repeatLastN", "seed", "frequencyPenalty", "presencePenalty", "maxOutputTokens", "stopSequences", "responseFormat", "trace",
                 "defaultRequestParameters", "listeners", "logRequests", "logResponses", "runtimeLoader");
     }
 

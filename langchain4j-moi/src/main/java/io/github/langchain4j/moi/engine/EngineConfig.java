@@ -41,24 +41,28 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
     public EngineConfig {
         Objects.requireNonNull(modelPath, "modelPath");
         if (contextSize < 0 || contextSize > MAX_CONTEXT_TOKENS) {
-            throw new IllegalArgumentException("contextSize must be in 0.." + MAX_CONTEXT_TOKENS
+            throw new InvalidOptionException("contextSize", contextSize, "contextSize must be in 0.." + MAX_CONTEXT_TOKENS
                     + " (0: the model's training context, capped at " + DEFAULT_CONTEXT_SIZE + "), was " + contextSize);
         }
         if (threads < 0 || threads > MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be in 0.." + MAX_THREADS
+            throw new InvalidOptionException("threads", threads, "threads must be in 0.." + MAX_THREADS
                     + " (0: all available processors), was " + threads);
         }
         if (batchSize < 1 || batchSize > MAX_CONTEXT_TOKENS) {
-            throw new IllegalArgumentException("batchSize must be in 1.." + MAX_CONTEXT_TOKENS + ", was " + batchSize);
+            throw new InvalidOptionException("batchSize", batchSize,
+                    "batchSize must be in 1.." + MAX_CONTEXT_TOKENS + ", was " + batchSize);
         }
         if (gpuLayers < -1) {
-            throw new IllegalArgumentException("gpuLayers must be >= -1 (-1 = all), was " + gpuLayers);
+            throw new InvalidOptionException("gpuLayers", gpuLayers,
+                    "gpuLayers must be >= -1 (-1 = all), was " + gpuLayers);
         }
         if (maxSequences < 1 || maxSequences > MAX_SEQUENCES) {
-            throw new IllegalArgumentException("maxSequences must be in 1.." + MAX_SEQUENCES + ", was " + maxSequences);
+            throw new InvalidOptionException("maxSequences", maxSequences,
+                    "maxSequences must be in 1.." + MAX_SEQUENCES + ", was " + maxSequences);
         }
         if ((long) contextSize * maxSequences > MAX_CONTEXT_TOKENS) {
-            throw new IllegalArgumentException("contextSize " + contextSize + " times maxSequences " + maxSequences
+            throw new InvalidOptionException("contextSize", contextSize,
+                    "contextSize " + contextSize + " times maxSequences " + maxSequences
                     + " is more than " + MAX_CONTEXT_TOKENS + " KV-cache positions in all; lower contextSize or maxSequences");
         }
     }

@@ -30,11 +30,15 @@ public record GenerationRequest(PromptText prompt, SamplingOptions sampling, Moi
                     + "; remove it (text after it would be lost)");
         }
         if (maxTokens < 1) {
-            throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
+            throw new InvalidOptionException("maxTokens", maxTokens, "maxTokens must be >= 1, was " + maxTokens);
         }
         stopStrings = stopStrings == null ? List.of() : checkStopStrings(stopStrings);
         if (grammar != null) {
-            GbnfValidator.validate(grammar); // llama.cpp would run unconstrained, or crash, on a bad one
+            try {
+                GbnfValidator.validate(grammar); // llama.cpp would run unconstrained, or crash, on a bad one
+            } catch (IllegalArgumentException e) {
+                throw new InvalidOptionException("grammar", grammar, e.getMessage(), e);
+            }
         }
     }
 
@@ -43,8 +47,8 @@ public record GenerationRequest(PromptText prompt, SamplingOptions sampling, Moi
         for (int i = 0; i < stopStrings.size(); i++) {
             String stop = stopStrings.get(i);
             if (stop == null || stop.isEmpty()) {
-                throw new IllegalArgumentException("stopSequences must not contain " + (stop == null ? "null" : "an empty string")
-                        + " (element " + i + " of " + stopStrings.size() + ")");
+                throw new InvalidOptionException("stopStrings", stopStrings, "stopSequences must not contain "
+                        + (stop == null ? "null" : "an empty string") + " (element " + i + " of " + stopStrings.size() + ")");
             }
         }
         return List.copyOf(stopStrings);

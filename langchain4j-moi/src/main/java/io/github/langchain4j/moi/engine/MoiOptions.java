@@ -18,10 +18,10 @@ public record MoiOptions(MoiMode mode, double beta, int mixTopK) {
     public MoiOptions {
         Objects.requireNonNull(mode, "mode");
         if (!(beta >= 0) || Double.isInfinite(beta)) {
-            throw new IllegalArgumentException("beta must be a finite number >= 0, was " + beta);
+            throw new InvalidOptionException("beta", beta, "beta must be a finite number >= 0, was " + beta);
         }
         if (mixTopK < 1) {
-            throw new IllegalArgumentException("mixTopK must be >= 1, was " + mixTopK);
+            throw new InvalidOptionException("mixTopK", mixTopK, "mixTopK must be >= 1, was " + mixTopK);
         }
     }
 }

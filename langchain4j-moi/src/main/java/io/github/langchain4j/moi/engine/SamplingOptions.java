@@ -27,28 +27,33 @@ public record SamplingOptions(double temperature, int topK, double topP, double 
 
     public SamplingOptions {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be a finite number >= 0, was " + temperature);
+            throw new InvalidOptionException("temperature", temperature,
+                    "temperature must be a finite number >= 0, was " + temperature);
         }
         if (topK < 0) {
-            throw new IllegalArgumentException("topK must be >= 0, was " + topK);
+            throw new InvalidOptionException("topK", topK, "topK must be >= 0, was " + topK);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("topP must be in (0, 1], was " + topP);
+            throw new InvalidOptionException("topP", topP, "topP must be in (0, 1], was " + topP);
         }
         if (!(minP >= 0 && minP < 1)) {
-            throw new IllegalArgumentException("minP must be in [0, 1), was " + minP);
+            throw new InvalidOptionException("minP", minP, "minP must be in [0, 1), was " + minP);
         }
         if (!(repeatPenalty > 0) || Double.isInfinite(repeatPenalty)) {
-            throw new IllegalArgumentException("repeatPenalty must be a finite number > 0, was " + repeatPenalty);
+            throw new InvalidOptionException("repeatPenalty", repeatPenalty,
+                    "repeatPenalty must be a finite number > 0, was " + repeatPenalty);
         }
         if (repeatLastN < 0) {
-            throw new IllegalArgumentException("repeatLastN must be >= 0, was " + repeatLastN);
+            throw new InvalidOptionException("repeatLastN", repeatLastN,
+                    "repeatLastN must be >= 0, was " + repeatLastN);
         }
         if (!Double.isFinite(frequencyPenalty)) {
-            throw new IllegalArgumentException("frequencyPenalty must be a finite number, was " + frequencyPenalty);
+            throw new InvalidOptionException("frequencyPenalty", frequencyPenalty,
+                    "frequencyPenalty must be a finite number, was " + frequencyPenalty);
         }
         if (!Double.isFinite(presencePenalty)) {
-            throw new IllegalArgumentException("presencePenalty must be a finite number, was " + presencePenalty);
+            throw new InvalidOptionException("presencePenalty", presencePenalty,
+                    "presencePenalty must be a finite number, was " + presencePenalty);
         }
     }
 

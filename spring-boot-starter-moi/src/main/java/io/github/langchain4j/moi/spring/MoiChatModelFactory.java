@@ -5,13 +5,15 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import io.github.langchain4j.moi.ModelFileException;
 import io.github.langchain4j.moi.MoiChatLanguageModel;
+import io.github.langchain4j.moi.engine.EngineConfig;
+import io.github.langchain4j.moi.engine.InvalidOptionException;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.model.ModelCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -21,8 +23,9 @@ import org.springframework.beans.BeanWrapperImpl;
 
 /**
  * Builds the auto-configured model from {@link MoiChatModelProperties}: resolves and checks the model file in Java
- * (so a bad path never reaches native code), maps every property to its builder option, and turns the builder's
- * rejections into a {@link MoiChatModelStartupException} naming the property.
+ * (so a bad path never reaches native code), passes every property that is set to its builder option, and turns the
+ * library's rejections ({@link InvalidOptionException}, which names the engine's option) into a
+ * {@link MoiChatModelStartupException} naming the property.
  */
 final class MoiChatModelFactory {
 
@@ -30,13 +33,13 @@ final class MoiChatModelFactory {
 
     static final String MODEL_PATH = MoiChatModelProperties.PREFIX + ".model-path";
 
-    /** Builder options that properties map to one-to-one (same name, camelCase), longest first for matching. */
-    static final List<String> OPTIONS = List.of("contextSize", "threads", "batchSize", "gpuLayers", "useMmap", "maxSequences",
-                    "mode", "beta", "mixTopK", "temperature", "topK", "topP", "minP", "repeatPenalty", "repeatLastN",
-                    "seed", "maxOutputTokens", "stopSequences", "responseFormat", "trace", "logRequests",
-                    "logResponses").stream()
-            .sorted(Comparator.comparingInt(String::length).reversed())
-            .toList();
+    /**
+     * The properties whose names differ from the engine's option names (LangChain4j's names); every other option's
+     * property has the option's name, in kebab case.
+     */
+    private static final Map<String, String> PROPERTY_OF_OPTION = Map.of(
+            "maxTokens", "maxOutputTokens",
+            "stopStrings", "stopSequences");
 
     private final MoiChatModelProperties properties;
     private final Function<Path, ModelCache> cacheFactory;
@@ -59,7 +62,9 @@ final class MoiChatModelFactory {
         long start = System.nanoTime();
         MoiChatLanguageModel model = build(builder::build, modelPath);
         log.info("Loaded MoI chat model {} in {} ms", modelPath, (System.nanoTime() - start) / 1_000_000);
-        monitor.loaded(modelPath, model.defaultRequestParameters().modelName(), properties.getContextSize(),
+        Integer contextSize = properties.getContextSize() != null ? properties.getContextSize()
+                : Integer.valueOf(EngineConfig.DEFAULT_CONTEXT_SIZE); // the library's default when not set
+        monitor.loaded(modelPath, model.defaultRequestParameters().modelName(), contextSize,
                 model::requestsInFlight);
         return model;
     }
@@ -86,6 +91,8 @@ final class MoiChatModelFactory {
                 .repeatPenalty(p.getRepeatPenalty())
                 .repeatLastN(p.getRepeatLastN())
                 .seed(p.getSeed())
+                .frequencyPenalty(p.getFrequencyPenalty())
+                .presencePenalty(p.getPresencePenalty())
                 .maxOutputTokens(p.getMaxOutputTokens())
                 .logRequests(p.getLogRequests())
                 .logResponses(p.getLogResponses())
@@ -151,24 +158,37 @@ final class MoiChatModelFactory {
             return build.get();
         } catch (ModelFileException e) {
             throw new MoiChatModelStartupException(MODEL_PATH, modelPath, e.getMessage(), modelPathAction(), e);
-        } catch (IllegalArgumentException | UnsupportedFeatureException e) {
+        } catch (InvalidOptionException e) {
             throw invalidValue(e);
+        } catch (IllegalArgumentException | UnsupportedFeatureException e) {
+            throw new MoiChatModelStartupException(MoiChatModelProperties.PREFIX, null, String.valueOf(e.getMessage()),
+                    CHECK_ALL, e);
         }
     }
 
-    /** Names the property whose builder option the message is about, e.g. "temperature must be ...". */
-    MoiChatModelStartupException invalidValue(RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        for (String option : OPTIONS) {
-            if (message.startsWith(option + " ") || message.contains("'" + option + "'")) {
-                Object value = new BeanWrapperImpl(properties).getPropertyValue(option);
-                return new MoiChatModelStartupException(MoiChatModelProperties.PREFIX + "." + kebab(option), value,
-                        message, "Change " + MoiChatModelProperties.PREFIX + "." + kebab(option)
-                        + " to a valid value, or remove it to use the default.", e);
-            }
+    private static final String CHECK_ALL = "Check the " + MoiChatModelProperties.PREFIX
+            + ".* properties and the builder customizers.";
+
+    /** Names the property of the rejected option; the value may also have come from a builder customizer. */
+    MoiChatModelStartupException invalidValue(InvalidOptionException e) {
+        String property = propertyOf(e.optionName());
+        if (property == null) {
+            return new MoiChatModelStartupException(MoiChatModelProperties.PREFIX, e.value(), e.getMessage(), CHECK_ALL, e);
         }
-        return new MoiChatModelStartupException(MoiChatModelProperties.PREFIX, null, message,
-                "Check the " + MoiChatModelProperties.PREFIX + ".* properties and the builder customizers.", e);
+        String name = MoiChatModelProperties.PREFIX + "." + kebab(property);
+        String action = new BeanWrapperImpl(properties).getPropertyValue(property) != null
+                ? "Change " + name + " to a valid value, or remove it to use the default."
+                : name + " is not set: the value comes from a MoiChatModelBuilderCustomizer; correct it there.";
+        return new MoiChatModelStartupException(name, e.value(), e.getMessage(), action, e);
+    }
+
+    /**
+     * The name of the {@link MoiChatModelProperties} property that sets an engine option (the name that
+     * {@link InvalidOptionException#optionName()} gives), or null for an option that no property sets.
+     */
+    static String propertyOf(String optionName) {
+        String property = PROPERTY_OF_OPTION.getOrDefault(optionName, optionName);
+        return new BeanWrapperImpl(MoiChatModelProperties.class).isWritableProperty(property) ? property : null;
     }
 
     static String kebab(String camelCase) {

@@ -3,13 +3,15 @@ package io.github.langchain4j.moi.spring;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import io.github.langchain4j.moi.MoiMode;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Options of the auto-configured {@code MoiChatLanguageModel}: one property per builder option, with the
- * library's defaults as initial values.
+ * Options of the auto-configured {@code MoiChatLanguageModel}: one property per builder option. A property that is
+ * not set ({@code null}) does not reach the builder, so the model takes the value from the next layer down: the
+ * {@code defaultRequestParameters} that a {@link MoiChatModelBuilderCustomizer} may set, else the library's default
+ * (stated in each property's description). A property that is set wins over {@code defaultRequestParameters}, as a
+ * builder setter does in LangChain4j's own providers; a customizer's builder setters run last and win over both.
  */
 @ConfigurationProperties(prefix = MoiChatModelProperties.PREFIX)
 public class MoiChatModelProperties {
@@ -25,59 +27,65 @@ public class MoiChatModelProperties {
     /** Folder of the model cache for the default model; when not set, $MOI_CACHE_DIR or ~/.cache/langchain4j-moi (OS-specific). */
     private Path modelCacheDir;
 
-    /** Context window in tokens (0: the model's training context, capped at 4096). */
-    private Integer contextSize = 4096;
+    /** Context window in tokens (0: the model's training context, capped at 4096); default 4096. */
+    private Integer contextSize;
 
-    /** CPU threads for generation (0: all available processors). */
-    private Integer threads = 0;
+    /** CPU threads for generation (0: all available processors); default 0. */
+    private Integer threads;
 
-    /** The most prompt tokens decoded in one native call. */
-    private Integer batchSize = 512;
+    /** The most prompt tokens decoded in one native call; default 512. */
+    private Integer batchSize;
 
-    /** Layers offloaded to the GPU when the native library has GPU support (0: none, -1: all). */
-    private Integer gpuLayers = 0;
+    /** Layers offloaded to the GPU when the native library has GPU support (0: none, -1: all); default 0. */
+    private Integer gpuLayers;
 
-    /** Whether to memory-map the model file instead of reading it into memory. */
-    private Boolean useMmap = true;
+    /** Whether to memory-map the model file instead of reading it into memory; default true. */
+    private Boolean useMmap;
 
-    /** How many requests are generated at once, decoded together (each with its own context); more wait in a queue. */
-    private Integer maxSequences = 4;
+    /** How many requests are generated at once, decoded together (each with its own context); more wait in a queue; default 4. */
+    private Integer maxSequences;
 
-    /** How each generated token is fed back: MOI (Mixture of Inputs), DIRECT (the distribution alone) or OFF (standard decoding). */
-    private MoiMode mode = MoiMode.MOI;
+    /** How each generated token is fed back: MOI (Mixture of Inputs), DIRECT (the distribution alone) or OFF (standard decoding); default MOI. */
+    private MoiMode mode;
 
-    /** MoI's concentration on the sampled token (larger trusts the sampled token more). */
-    private Double beta = 1.0;
+    /** MoI's concentration on the sampled token (larger trusts the sampled token more); default 1.0. */
+    private Double beta;
 
-    /** How many of the most likely tokens are mixed into the next input. */
-    private Integer mixTopK = 20;
+    /** How many of the most likely tokens are mixed into the next input; default 20. */
+    private Integer mixTopK;
 
-    /** Sampling temperature (0: greedy). */
-    private Double temperature = 0.6;
+    /** Sampling temperature (0: greedy); default 0.6. */
+    private Double temperature;
 
-    /** Samples only among the k most likely tokens (0: no limit). */
-    private Integer topK = 40;
+    /** Samples only among the k most likely tokens (0: no limit); default 40. */
+    private Integer topK;
 
-    /** Samples only among the most likely tokens whose probabilities add up to p. */
-    private Double topP = 0.95;
+    /** Samples only among the most likely tokens whose probabilities add up to p, in (0, 1]; default 0.95. */
+    private Double topP;
 
-    /** Drops tokens below min-p times the top token's probability, in [0, 1) (0 disables). */
-    private Double minP = 0.05;
+    /** Drops tokens below min-p times the top token's probability, in [0, 1) (0 disables); default 0.05. */
+    private Double minP;
 
-    /** Penalty for tokens seen in the last repeat-last-n tokens (1.0: none). */
-    private Double repeatPenalty = 1.0;
+    /** Penalty for tokens seen in the last repeat-last-n tokens (1.0: none); default 1.0. */
+    private Double repeatPenalty;
 
-    /** Window of the repetition penalty in tokens. */
-    private Integer repeatLastN = 64;
+    /** Window of the repetition penalties in tokens; default 64. */
+    private Integer repeatLastN;
 
-    /** Seed of the sampler; the same seed, prompt and options give the same answer. */
-    private Integer seed = 42;
+    /** Seed of the sampler; the same seed, prompt and options give the same answer; default 42. */
+    private Integer seed;
+
+    /** Subtracted from a token's logit once per time it was generated in the last repeat-last-n tokens; default 0.0. */
+    private Double frequencyPenalty;
+
+    /** Subtracted from a token's logit if it was generated in the last repeat-last-n tokens; default 0.0. */
+    private Double presencePenalty;
 
     /** The most tokens generated for one answer; when not set, generation may run until the context window is full. */
     private Integer maxOutputTokens;
 
-    /** Texts that end the answer when generated (they are not part of it). */
-    private List<String> stopSequences = new ArrayList<>();
+    /** Texts that end the answer when generated (they are not part of it); default none. */
+    private List<String> stopSequences;
 
     /** Format of the answers: TEXT or JSON; when not set, each request decides. */
     private ResponseFormatType responseFormat;
@@ -85,11 +93,11 @@ public class MoiChatModelProperties {
     /** Whether responses carry the per-token MoI trace; when not set, it is on exactly when Micrometer records the moi.entropy metric. */
     private Boolean trace;
 
-    /** Whether to log each request at INFO. */
-    private Boolean logRequests = false;
+    /** Whether to log each request at INFO; default false. */
+    private Boolean logRequests;
 
-    /** Whether to log each response at INFO. */
-    private Boolean logResponses = false;
+    /** Whether to log each response at INFO; default false. */
+    private Boolean logResponses;
 
     public boolean isEnabled() {
         return enabled;
@@ -241,6 +249,22 @@ public class MoiChatModelProperties {
 
     public void setSeed(Integer seed) {
         this.seed = seed;
+    }
+
+    public Double getFrequencyPenalty() {
+        return frequencyPenalty;
+    }
+
+    public void setFrequencyPenalty(Double frequencyPenalty) {
+        this.frequencyPenalty = frequencyPenalty;
+    }
+
+    public Double getPresencePenalty() {
+        return presencePenalty;
+    }
+
+    public void setPresencePenalty(Double presencePenalty) {
+        this.presencePenalty = presencePenalty;
     }
 
     public Integer getMaxOutputTokens() {

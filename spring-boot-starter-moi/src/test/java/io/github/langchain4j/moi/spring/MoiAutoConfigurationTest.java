@@ -87,6 +87,7 @@ class MoiAutoConfigurationTest {
                 P + "threads=2", P + "batch-size=256", P + "gpu-layers=-1", P + "use-mmap=false", P + "mode=direct",
                 P + "beta=2.5", P + "mix-top-k=10", P + "temperature=0.2", P + "top-k=5", P + "top-p=0.9",
                 P + "min-p=0.1", P + "repeat-penalty=1.1", P + "repeat-last-n=32", P + "seed=7",
+                P + "frequency-penalty=0.4", P + "presence-penalty=0.3",
                 P + "max-output-tokens=100", P + "stop-sequences=END,STOP", P + "response-format=json",
                 P + "trace=true", P + "log-requests=true", P + "log-responses=true").run(context -> {
             MoiChatModelProperties p = context.getBean(MoiChatModelProperties.class);
@@ -107,6 +108,8 @@ class MoiAutoConfigurationTest {
             assertThat(p.getRepeatPenalty()).isEqualTo(1.1);
             assertThat(p.getRepeatLastN()).isEqualTo(32);
             assertThat(p.getSeed()).isEqualTo(7);
+            assertThat(p.getFrequencyPenalty()).isEqualTo(0.4);
+            assertThat(p.getPresencePenalty()).isEqualTo(0.3);
             assertThat(p.getMaxOutputTokens()).isEqualTo(100);
             assertThat(p.getStopSequences()).containsExactly("END", "STOP");
             assertThat(p.getResponseFormat()).isEqualTo(ResponseFormatType.JSON);
@@ -226,7 +229,10 @@ class MoiAutoConfigurationTest {
         for (List<String> invalid : List.of(
                 List.of("temperature=-1", "temperature", "-1"),
                 List.of("top-p=1.5", "top-p", "1.5"),
-                List.of("context-size=-5", "context-size", "-5"))) {
+                List.of("context-size=-5", "context-size", "-5"),
+                List.of("max-output-tokens=0", "max-output-tokens", "0"),
+                List.of("stop-sequences=a,,b", "stop-sequences", "[a, , b]"),
+                List.of("frequency-penalty=NaN", "frequency-penalty", "NaN"))) {
             runner.withPropertyValues(P + "model-path=" + file, P + invalid.get(0)).run(context -> {
                 FailureAnalysis analysis = analyze(context.getStartupFailure());
                 assertThat(analysis.getDescription())

@@ -2,6 +2,7 @@ package io.github.langchain4j.moi.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.notNull;
 import static org.mockito.Mockito.RETURNS_SELF;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -13,13 +14,11 @@ import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import io.github.langchain4j.moi.MoiChatLanguageModel;
 import io.github.langchain4j.moi.MoiMode;
-import io.github.langchain4j.moi.engine.EngineConfig;
-import io.github.langchain4j.moi.engine.MoiOptions;
-import io.github.langchain4j.moi.engine.SamplingOptions;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
+import org.springframework.beans.BeanWrapperImpl;
 
 /** The one place where properties meet the builder: every property reaches its option. */
 class MoiChatModelFactoryTest {
@@ -45,6 +44,8 @@ class MoiChatModelFactoryTest {
         p.setRepeatPenalty(1.1);
         p.setRepeatLastN(32);
         p.setSeed(7);
+        p.setFrequencyPenalty(0.4);
+        p.setPresencePenalty(0.3);
         p.setMaxOutputTokens(100);
         p.setStopSequences(List.of("END"));
         p.setResponseFormat(ResponseFormatType.JSON);
@@ -72,6 +73,8 @@ class MoiChatModelFactoryTest {
         verify(builder).repeatPenalty(1.1);
         verify(builder).repeatLastN(32);
         verify(builder).seed(7);
+        verify(builder).frequencyPenalty(0.4);
+        verify(builder).presencePenalty(0.3);
         verify(builder).maxOutputTokens(100);
         verify(builder).stopSequences(List.of("END"));
         verify(builder).responseFormat(ResponseFormat.JSON);
@@ -89,6 +92,11 @@ class MoiChatModelFactoryTest {
         verify(builder, never()).stopSequences(any());
         verify(builder, never()).responseFormat(any());
         verify(builder, never()).trace(any());
+        // the other setters get null, LangChain4j's "not set": the builder then keeps its defaultRequestParameters
+        verify(builder).temperature(null);
+        verify(builder).contextSize(null);
+        verify(builder, never()).temperature(notNull());
+        verify(builder, never()).contextSize(notNull());
     }
 
     @Test
@@ -97,8 +105,10 @@ class MoiChatModelFactoryTest {
         ChatModelListener second = mock(ChatModelListener.class);
         MoiChatModelBuilderCustomizer customizer = builder -> builder.temperature(0.0);
         MoiChatLanguageModel.Builder builder = mock(MoiChatLanguageModel.Builder.class, RETURNS_SELF);
+        MoiChatModelProperties properties = new MoiChatModelProperties();
+        properties.setTemperature(0.6);
 
-        new MoiChatModelFactory(new MoiChatModelProperties())
+        new MoiChatModelFactory(properties)
                 .configure(builder, MODEL, List.of(first, second), List.of(customizer));
 
         InOrder order = inOrder(builder);
@@ -108,29 +118,14 @@ class MoiChatModelFactoryTest {
     }
 
     @Test
-    void propertyDefaultsAreTheLibraryDefaults() {
-        MoiChatModelProperties p = new MoiChatModelProperties();
-        EngineConfig engine = EngineConfig.of(MODEL);
-        SamplingOptions sampling = SamplingOptions.DEFAULTS;
-        MoiOptions moi = MoiOptions.DEFAULTS;
-        assertThat(p.getContextSize()).isEqualTo(engine.contextSize());
-        assertThat(p.getThreads()).isEqualTo(engine.threads());
-        assertThat(p.getBatchSize()).isEqualTo(engine.batchSize());
-        assertThat(p.getGpuLayers()).isEqualTo(engine.gpuLayers());
-        assertThat(p.getUseMmap()).isEqualTo(engine.useMmap());
-        assertThat(p.getMaxSequences()).isEqualTo(engine.maxSequences());
-        assertThat(p.getMode()).isEqualTo(moi.mode());
-        assertThat(p.getBeta()).isEqualTo(moi.beta());
-        assertThat(p.getMixTopK()).isEqualTo(moi.mixTopK());
-        assertThat(p.getTemperature()).isEqualTo(sampling.temperature());
-        assertThat(p.getTopK()).isEqualTo(sampling.topK());
-        assertThat(p.getTopP()).isEqualTo(sampling.topP());
-        assertThat(p.getMinP()).isEqualTo(sampling.minP());
-        assertThat(p.getRepeatPenalty()).isEqualTo(sampling.repeatPenalty());
-        assertThat(p.getRepeatLastN()).isEqualTo(sampling.repeatLastN());
-        assertThat((long) p.getSeed()).isEqualTo(sampling.seed());
-        assertThat(p.getMaxOutputTokens()).isNull();
-        assertThat(p.getTrace()).isNull();
+    void noOptionPropertyIsSetByDefault() {
+        // as in LangChain4j's own starters: only what the user sets reaches the builder, the library's defaults apply
+        BeanWrapperImpl properties = new BeanWrapperImpl(new MoiChatModelProperties());
+        for (var descriptor : properties.getPropertyDescriptors()) {
+            if (descriptor.getWriteMethod() != null && !descriptor.getName().equals("enabled")) {
+                assertThat(properties.getPropertyValue(descriptor.getName())).as(descriptor.getName()).isNull();
+            }
+        }
     }
 
     @Test
@@ -144,9 +139,7 @@ class MoiChatModelFactoryTest {
                 .filter(name -> !notProperties.contains(name))
                 .distinct()
                 .toList();
-        assertThat(MoiChatModelFactory.OPTIONS).containsExactlyInAnyOrderElementsOf(builderOptions);
-        org.springframework.beans.BeanWrapperImpl properties = new org.springframework.beans.BeanWrapperImpl(
-                new MoiChatModelProperties());
+        BeanWrapperImpl properties = new BeanWrapperImpl(new MoiChatModelProperties());
         assertThat(builderOptions).allSatisfy(option -> assertThat(properties.isWritableProperty(option)).isTrue());
     }
 

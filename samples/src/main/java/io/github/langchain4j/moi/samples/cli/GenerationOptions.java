@@ -5,6 +5,7 @@ import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GbnfValidator;
 import io.github.langchain4j.moi.engine.GenerationRequest;
+import io.github.langchain4j.moi.engine.InvalidOptionException;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.llamacpp.GgufFile;
@@ -91,36 +92,46 @@ final class GenerationOptions {
             description = "Random seed; the same seed gives the same output (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-tokens", paramLabel = "N", order = 12,
+    @Option(names = "--frequency-penalty", paramLabel = "F", order = 12,
+            description = "Subtracted from a token's logit once per time it was generated in the last "
+                    + "--repeat-last-n tokens (default: ${DEFAULT-VALUE}).")
+    double frequencyPenalty;
+
+    @Option(names = "--presence-penalty", paramLabel = "F", order = 13,
+            description = "Subtracted from a token's logit if it was generated in the last --repeat-last-n tokens "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double presencePenalty;
+
+    @Option(names = "--max-tokens", paramLabel = "N", order = 14,
             description = "Most tokens to generate, >= 1 (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--stop", paramLabel = "STR", order = 13,
+    @Option(names = "--stop", paramLabel = "STR", order = 15,
             description = "Stop before this string (repeatable); it is not printed.")
     List<String> stop = new ArrayList<>();
 
-    @Option(names = "--grammar", paramLabel = "FILE", order = 14,
+    @Option(names = "--grammar", paramLabel = "FILE", order = 16,
             description = "GBNF grammar file (root rule 'root') constraining the output.")
     Path grammar;
 
-    @Option(names = "--trace", paramLabel = "FILE", order = 15,
+    @Option(names = "--trace", paramLabel = "FILE", order = 17,
             description = "Write one JSON line per generated token: step, token, text, mode, beta, support, prior, "
                     + "entropy, weights.")
     Path trace;
 
-    @Option(names = "--ctx-size", paramLabel = "N", order = 16,
+    @Option(names = "--ctx-size", paramLabel = "N", order = 18,
             description = "Context window in tokens, 0 for the model's own (default: ${DEFAULT-VALUE}).")
     int contextSize;
 
-    @Option(names = "--threads", paramLabel = "N", order = 17,
+    @Option(names = "--threads", paramLabel = "N", order = 19,
             description = "CPU threads, 0 for all processors (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--gpu-layers", paramLabel = "N", order = 18,
+    @Option(names = "--gpu-layers", paramLabel = "N", order = 20,
             description = "Layers offloaded to the GPU, -1 for all (default: ${DEFAULT-VALUE}).")
     int gpuLayers;
 
-    @Option(names = {"-v", "--verbose"}, order = 19,
+    @Option(names = {"-v", "--verbose"}, order = 21,
             description = "Print stack traces of errors and debug logs (also: MOI_DEBUG=1).")
     boolean verbose;
 
@@ -163,7 +174,8 @@ final class GenerationOptions {
     }
 
     SamplingOptions toSampling() {
-        return usage(() -> new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed));
+        return usage(() -> new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed,
+                frequencyPenalty, presencePenalty));
     }
 
     MoiOptions toMoi() {
@@ -202,40 +214,20 @@ final class GenerationOptions {
             try {
                 GbnfValidator.validate(text);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("grammar file " + grammar + ": " + e.getMessage(), e);
+                throw new InvalidOptionException("grammar", grammar, "grammar file " + grammar + ": " + e.getMessage(), e);
             }
             return text;
         });
     }
 
-    /** Options named by the first word of the library's validation messages ("topP must be in (0, 1], was 2.0"). */
-    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
-            entry("beta", "--beta"),
-            entry("mixTopK", "--mix-top-k"),
-            entry("temperature", "--temperature"),
-            entry("topK", "--top-k"),
-            entry("topP", "--top-p"),
-            entry("minP", "--min-p"),
-            entry("repeatPenalty", "--repeat-penalty"),
-            entry("repeatLastN", "--repeat-last-n"),
-            entry("maxTokens", "--max-tokens"),
-            entry("stop", "--stop"),
-            entry("grammar", "--grammar"),
-            entry("contextSize", "--ctx-size"),
-            entry("threads", "--threads"),
-            entry("gpuLayers", "--gpu-layers"));
-
     private <T> T usage(Supplier<T> build) {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {
-            String message = String.valueOf(e.getMessage());
-            String option = OPTION_OF_FIELD.get(message.split("[ ,:]", 2)[0]);
-            String text = option == null ? message : "Invalid value for option '" + option + "': " + message;
             if (command == null) {
                 throw e;
             }
-            throw new ParameterException(command.commandLine(), text, e);
+            throw OptionFlags.usageError(command, e);
         }
     }
 
@@ -269,6 +261,8 @@ final class GenerationOptions {
                 entry("--repeat-penalty", SAMPLING.repeatPenalty()),
                 entry("--repeat-last-n", SAMPLING.repeatLastN()),
                 entry("--seed", SAMPLING.seed()),
+                entry("--frequency-penalty", SAMPLING.frequencyPenalty()),
+                entry("--presence-penalty", SAMPLING.presencePenalty()),
                 entry("--max-tokens", DEFAULT_MAX_TOKENS),
                 entry("--ctx-size", ENGINE.contextSize()),
                 entry("--threads", ENGINE.threads()),

@@ -6,6 +6,7 @@ import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.samples.cli.DefaultModelLocator;
+import io.github.langchain4j.moi.samples.cli.OptionFlags;
 import io.github.langchain4j.moi.samples.cli.SafeFiles;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -291,7 +292,7 @@ public final class EvalCommand implements Callable<Integer> {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {
-            throw usageError(e.getMessage());
+            throw OptionFlags.usageError(spec, e);
         }
     }
 

@@ -69,6 +69,8 @@ class CliOptionMappingTest {
                 new Case("--repeat-penalty", "1.3", request(r -> r.sampling().repeatPenalty()), 1.3),
                 new Case("--repeat-last-n", "128", request(r -> r.sampling().repeatLastN()), 128),
                 new Case("--seed", "1234567890123", request(r -> r.sampling().seed()), 1234567890123L),
+                new Case("--frequency-penalty", "0.4", request(r -> r.sampling().frequencyPenalty()), 0.4),
+                new Case("--presence-penalty", "-0.5", request(r -> r.sampling().presencePenalty()), -0.5),
                 new Case("--max-tokens", "33", request(GenerationRequest::maxTokens), 33),
                 new Case("--stop", "</s>", request(GenerationRequest::stopStrings), List.of("</s>")),
                 new Case("--stop", List.of("\n\n", "END"), request(GenerationRequest::stopStrings),
