@@ -6,7 +6,6 @@ import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
-import io.github.langchain4j.moi.MoiException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +81,7 @@ public final class ChatTemplate {
      * Renders a conversation.
      *
      * @param addGenerationPrompt whether to open the assistant's turn at the end
-     * @throws MoiException when the template fails or changes message content beyond trimming
+     * @throws MoiEngineException when the template fails or changes message content beyond trimming
      */
     public PromptText render(List<ChatTurn> turns, boolean addGenerationPrompt) {
         String real;
@@ -153,8 +152,8 @@ public final class ChatTemplate {
         return new PromptText(parts);
     }
 
-    private MoiException changed() {
-        return new MoiException(description + " changes message text in a way that does not keep it apart from "
+    private MoiEngineException changed() {
+        return new MoiEngineException(description + " changes message text in a way that does not keep it apart from "
                 + "the template's markup; it cannot be used safely (message content must stay data)");
     }
 
@@ -236,7 +235,7 @@ public final class ChatTemplate {
     }
 
     /** A template that the Jinja engine cannot render (a feature it lacks, or a broken template). */
-    static final class UnsupportedTemplateException extends MoiException {
+    static final class UnsupportedTemplateException extends MoiEngineException {
         UnsupportedTemplateException(String message) {
             super(message);
         }

@@ -1,7 +1,5 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiException;
-import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import io.github.langchain4j.moi.llamacpp.NativeSampler;
 
@@ -215,7 +213,7 @@ final class DecodeLoop {
      */
     private void checkFinite(float sampledLogit, int count) {
         if (!Float.isFinite(sampledLogit)) {
-            throw new MoiException("model " + model.name() + " gave a non-finite logit (" + sampledLogit
+            throw new MoiEngineException("model " + model.name() + " gave a non-finite logit (" + sampledLogit
                     + ") for its next token after " + count + " tokens (damaged weights?)");
         }
     }
@@ -225,7 +223,7 @@ final class DecodeLoop {
             return MoiMixer.mix(logits, model.vocabSize(), token, moi);
         } catch (IllegalArgumentException e) {
             // sizes and the token come from the model itself: what remains is logits that are all NaN or -inf
-            throw new MoiException("model " + model.name() + " gave no usable next-token distribution after "
+            throw new MoiEngineException("model " + model.name() + " gave no usable next-token distribution after "
                     + count + " tokens (damaged weights?): " + e.getMessage(), e);
         }
     }

@@ -1,8 +1,7 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.ContextOverflowException;
-import io.github.langchain4j.moi.MoiException;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.llamacpp.BadModelFileException;
+import io.github.langchain4j.moi.llamacpp.LlamaCppException;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,7 @@ import java.util.concurrent.ExecutionException;
  * positions are never reused: with MoI they hold mixed inputs, not the tokens the history text says, so an
  * answer that comes back as history is re-fed as ordinary tokens.
  */
-public final class MoiEngine implements AutoCloseable {
+public final class MoiEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger(MoiEngine.class);
 
@@ -77,13 +76,24 @@ public final class MoiEngine implements AutoCloseable {
         }
     }
 
-    /** Loads the model; throws {@link io.github.langchain4j.moi.ModelFileException} naming the problem for a bad file. */
+    /** Loads the model; throws {@link ModelFileException} naming the problem for a bad file. */
     public static MoiEngine load(EngineConfig config) {
         Objects.requireNonNull(config, "config");
-        return new MoiEngine(NativeModel.load(config));
+        try {
+            return new MoiEngine(NativeModel.load(config));
+        } catch (LlamaCppException e) {
+            throw fromBinding(e);
+        }
+    }
+
+    /** The engine's exception for a failure of the binding: same message, the binding's exception as cause. */
+    static MoiEngineException fromBinding(LlamaCppException e) {
+        return e instanceof BadModelFileException ? new ModelFileException(e.getMessage(), e)
+                : new MoiEngineException(e.getMessage(), e);
     }
 
     /** Generates one answer; blocks until done. Thread-safe: concurrent calls are decoded together. */
+    @Override
     public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
         return generate(request, listener, false);
     }
@@ -110,6 +120,7 @@ public final class MoiEngine implements AutoCloseable {
      * its next token and frees its sequence; a queued request never starts. Futures derived from it
      * ({@code thenApply}...) do not pass a cancel back: cancel this one.
      */
+    @Override
     public CompletableFuture<GenerationResult> submit(GenerationRequest request, GenerationListener listener) {
         return enqueue(request, listener, false).result;
     }
@@ -120,7 +131,7 @@ public final class MoiEngine implements AutoCloseable {
         synchronized (lock) {
             ensureOpen();
             if (queue.size() >= QUEUE_CAPACITY) {
-                throw new MoiException("the request queue is full (" + QUEUE_CAPACITY + " waiting for one of "
+                throw new MoiEngineException("the request queue is full (" + QUEUE_CAPACITY + " waiting for one of "
                         + model.sequences() + " sequences); retry later or raise maxSequences");
             }
             queue.add(job);
@@ -188,16 +199,21 @@ public final class MoiEngine implements AutoCloseable {
      * message included); addAssistantPrefix opens the assistant's turn. Message contents stay text: special
      * tokens written in them are not parsed.
      *
-     * @throws MoiException for a model without a chat template (a base model: pass a raw prompt)
+     * @throws MoiEngineException for a model without a chat template (a base model: pass a raw prompt)
      */
+    @Override
     public PromptText applyChatTemplate(List<ChatTurn> messages, boolean addAssistantPrefix) {
         Objects.requireNonNull(messages, "messages");
         ensureOpen();
         if (chatTemplate == null) {
-            throw new MoiException("model " + model.name() + " has no chat template (a base model?); "
+            throw new MoiEngineException("model " + model.name() + " has no chat template (a base model?); "
                     + "pass a raw prompt instead");
         }
-        return chatTemplate.render(messages, addAssistantPrefix);
+        try {
+            return chatTemplate.render(messages, addAssistantPrefix);
+        } catch (LlamaCppException e) { // llama.cpp's built-in templates, the fallback
+            throw fromBinding(e);
+        }
     }
 
     /** Whether the model carries a chat template (instruction-tuned models do, base models usually not). */
@@ -209,15 +225,21 @@ public final class MoiEngine implements AutoCloseable {
     public int countTokens(PromptText prompt) {
         Objects.requireNonNull(prompt, "prompt");
         ensureOpen();
-        return DecodeLoop.tokenize(model, prompt).length;
+        try {
+            return DecodeLoop.tokenize(model, prompt).length;
+        } catch (LlamaCppException e) {
+            throw fromBinding(e);
+        }
     }
 
     /** The model's name from its metadata (general.name), or the file name. */
+    @Override
     public String modelName() {
         return model.name();
     }
 
     /** The context window of one generation, in tokens. */
+    @Override
     public int contextSize() {
         return model.contextSize();
     }
@@ -324,7 +346,7 @@ public final class MoiEngine implements AutoCloseable {
         }
 
         void fail(Throwable error) {
-            result.completeExceptionally(error);
+            result.completeExceptionally(error instanceof LlamaCppException e ? fromBinding(e) : error);
         }
 
         GenerationResult await() {
@@ -333,9 +355,9 @@ public final class MoiEngine implements AutoCloseable {
             } catch (InterruptedException e) {
                 result.cancel(false); // ends the generation and frees its sequence: nobody waits for it
                 Thread.currentThread().interrupt();
-                throw new MoiException("interrupted while waiting for the generation", e);
+                throw new MoiEngineException("interrupted while waiting for the generation", e);
             } catch (CancellationException e) {
-                throw new MoiException("the generation was cancelled", e);
+                throw new MoiEngineException("the generation was cancelled", e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof RuntimeException runtime) {
@@ -344,7 +366,7 @@ public final class MoiEngine implements AutoCloseable {
                 if (cause instanceof Error error) {
                     throw error;
                 }
-                throw new MoiException(String.valueOf(cause.getMessage()), cause);
+                throw new MoiEngineException(String.valueOf(cause.getMessage()), cause);
             }
         }
     }

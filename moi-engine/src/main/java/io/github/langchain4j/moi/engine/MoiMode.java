@@ -1,4 +1,4 @@
-package io.github.langchain4j.moi;
+package io.github.langchain4j.moi.engine;
 
 /**
  * How the input of the next decoding step is built from the step just sampled.

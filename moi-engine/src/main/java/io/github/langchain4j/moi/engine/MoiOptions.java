@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiMode;
 
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiMode;
 
 /**
  * What MoI did at one generated position: the sampled token and the mixture fed as the next input.

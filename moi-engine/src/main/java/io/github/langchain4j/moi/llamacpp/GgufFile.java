@@ -1,7 +1,6 @@
 package io.github.langchain4j.moi.llamacpp;
 
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.ModelFileException;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -28,7 +27,7 @@ public record GgufFile(Path path, long fileSize, String architecture, String nam
 
     static final String TOKEN_EMBEDDINGS = GgufValidator.TOKEN_EMBEDDINGS;
 
-    /** Checks the file and reads its metadata; throws {@link ModelFileException} naming the problem. */
+    /** Checks the file and reads its metadata; throws {@link BadModelFileException} naming the problem. */
     public static GgufFile read(Path path) {
         checkPath(path);
         GgufValidator.Result checked = GgufValidator.validate(path);
@@ -38,21 +37,21 @@ public record GgufFile(Path path, long fileSize, String architecture, String nam
         params.ctx = null;
         Pointer gguf = lib.gguf_init_from_file(path.toString(), params);
         if (gguf == null) {
-            throw new ModelFileException("not a valid GGUF file (damaged or truncated metadata): " + path);
+            throw new BadModelFileException("not a valid GGUF file (damaged or truncated metadata): " + path);
         }
         try {
             String architecture = stringValue(lib, gguf, "general.architecture");
             String name = stringValue(lib, gguf, "general.name");
             long embd = lib.gguf_find_tensor(gguf, TOKEN_EMBEDDINGS);
             if (architecture == null || embd < 0) {
-                throw new ModelFileException("GGUF file has no general.architecture or no " + TOKEN_EMBEDDINGS + ": " + path);
+                throw new BadModelFileException("GGUF file has no general.architecture or no " + TOKEN_EMBEDDINGS + ": " + path);
             }
             long offset = lib.gguf_get_data_offset(gguf) + lib.gguf_get_tensor_offset(gguf, embd);
             long bytes = lib.gguf_get_tensor_size(gguf, embd);
             GgufValidator.Tensor expected = checked.tensors().get(TOKEN_EMBEDDINGS);
             // the Java reading and ggml's must agree, or one of them misreads the file
             if (offset != expected.offset() || bytes != expected.bytes() || !architecture.equals(checked.string("general.architecture"))) {
-                throw new ModelFileException("ggml reads " + TOKEN_EMBEDDINGS + " at byte " + offset + " (" + bytes
+                throw new BadModelFileException("ggml reads " + TOKEN_EMBEDDINGS + " at byte " + offset + " (" + bytes
                         + " bytes) but the Java check read it at byte " + expected.offset() + " (" + expected.bytes()
                         + " bytes): " + path);
             }
@@ -70,7 +69,7 @@ public record GgufFile(Path path, long fileSize, String architecture, String nam
      */
     public static void checkPath(Path path) {
         if (path == null || path.toString().isEmpty()) {
-            throw new ModelFileException("the model path is empty: give the path of a GGUF file");
+            throw new BadModelFileException("the model path is empty: give the path of a GGUF file");
         }
         if (!Files.exists(path)) {
             if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -78,23 +77,23 @@ public record GgufFile(Path path, long fileSize, String architecture, String nam
                     path.toRealPath();
                 } catch (FileSystemException e) {
                     if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("symbolic links")) {
-                        throw new ModelFileException("model path is a symbolic link loop: " + path);
+                        throw new BadModelFileException("model path is a symbolic link loop: " + path);
                     }
                 } catch (IOException ignored) {
                     // a dangling link: reported below
                 }
-                throw new ModelFileException("model path is a symbolic link to a missing file: " + path);
+                throw new BadModelFileException("model path is a symbolic link to a missing file: " + path);
             }
-            throw new ModelFileException("model file not found: " + path);
+            throw new BadModelFileException("model file not found: " + path);
         }
         if (Files.isDirectory(path)) {
-            throw new ModelFileException("model path is a directory, not a GGUF file: " + path);
+            throw new BadModelFileException("model path is a directory, not a GGUF file: " + path);
         }
         if (!Files.isRegularFile(path)) {
-            throw new ModelFileException("model path is not a regular file (a device, FIFO or socket): " + path);
+            throw new BadModelFileException("model path is not a regular file (a device, FIFO or socket): " + path);
         }
         if (!Files.isReadable(path)) {
-            throw new ModelFileException("model file is not readable (permission denied): " + path);
+            throw new BadModelFileException("model file is not readable (permission denied): " + path);
         }
     }
 

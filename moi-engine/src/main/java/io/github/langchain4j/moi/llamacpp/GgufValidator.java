@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.llamacpp;
 
-import io.github.langchain4j.moi.ModelFileException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +20,7 @@ import java.util.Set;
  * the file, before ggml's gguf reader or llama.cpp's loader see the file. Both abort the process on some
  * malformed input instead of returning an error (an empty key, a {@code general.alignment} that is not a
  * u32, two equal token texts, a BYTE token without a {@code <0xXX>} text, an SPM vocabulary without byte
- * tokens...). A bad file gives a {@link ModelFileException} that names the problem and its byte offset.
+ * tokens...). A bad file gives a {@link BadModelFileException} that names the problem and its byte offset.
  *
  * <p>The checks follow ggml's gguf reader at b4916 (value types 0..12, no nested arrays, tensor names under
  * 64 bytes, 1..4 dimensions, known tensor types whose block size divides {@code ne[0]}, tensors stored in
@@ -88,18 +87,18 @@ final class GgufValidator {
     private GgufValidator() {
     }
 
-    /** Checks the file; throws {@link ModelFileException} naming the first problem found. */
+    /** Checks the file; throws {@link BadModelFileException} naming the first problem found. */
     static Result validate(Path path) {
         if (!Files.exists(path)) {
-            throw new ModelFileException("model file not found: " + path);
+            throw new BadModelFileException("model file not found: " + path);
         }
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new ModelFileException("model file is not a readable file: " + path);
+            throw new BadModelFileException("model file is not a readable file: " + path);
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             return new GgufValidator.Parser(path, channel).parse();
         } catch (IOException e) {
-            throw new ModelFileException("cannot read model file " + path + ": " + e.getMessage(), e);
+            throw new BadModelFileException("cannot read model file " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -546,8 +545,8 @@ final class GgufValidator {
             return what != null ? what : "element " + element + " of '" + arrayKey + "'";
         }
 
-        private ModelFileException bad(long at, String problem) {
-            return new ModelFileException("damaged or unsupported GGUF file " + path + " at byte " + at + ": " + problem);
+        private BadModelFileException bad(long at, String problem) {
+            return new BadModelFileException("damaged or unsupported GGUF file " + path + " at byte " + at + ": " + problem);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.github.langchain4j.moi.llamacpp;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.MoiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +66,13 @@ public final class LlamaLibraries {
     /** Opens {@code file} (local symbols only) and identifies it; refuses what neither generation is. */
     public static Identity identify(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new MoiException("no native library at " + file);
+            throw new LlamaCppException("no native library at " + file);
         }
         com.sun.jna.NativeLibrary lib;
         try {
             lib = com.sun.jna.NativeLibrary.getInstance(file.toAbsolutePath().toString(), LOCAL);
         } catch (UnsatisfiedLinkError e) {
-            throw new MoiException("cannot load " + file + " as a native library (" + e.getMessage() + "); " + SUPPORTED, e);
+            throw new LlamaCppException("cannot load " + file + " as a native library (" + e.getMessage() + "); " + SUPPORTED, e);
         }
         return identify(lib, file);
     }
@@ -90,13 +89,13 @@ public final class LlamaLibraries {
                 }
             }
             if (!missing.isEmpty()) {
-                throw new MoiException(file + " is a llama.cpp with the llama_memory_* API but without " + missing
+                throw new LlamaCppException(file + " is a llama.cpp with the llama_memory_* API but without " + missing
                         + ", so not the pinned current version; " + SUPPORTED);
             }
             String ggmlVersion = lib.getFunction("ggml_version").invokeString(new Object[0], false);
             String ggmlCommit = lib.getFunction("ggml_commit").invokeString(new Object[0], false);
             if (!CURRENT_GGML_VERSION.equals(ggmlVersion)) {
-                throw new MoiException(file + " is a current-generation llama.cpp with ggml " + ggmlVersion
+                throw new LlamaCppException(file + " is a current-generation llama.cpp with ggml " + ggmlVersion
                         + " (commit " + ggmlCommit + "), whose struct layouts may differ from the pinned one; " + SUPPORTED);
             }
             return new Identity(Generation.CURRENT, file, "ggml " + ggmlVersion + ", commit " + ggmlCommit);
@@ -105,20 +104,20 @@ public final class LlamaLibraries {
             Integer buildNumber = exportedInt(lib, "LLAMA_BUILD_NUMBER");
             String commit = exportedString(lib, "LLAMA_COMMIT");
             if (buildNumber == null || buildNumber != B4916_BUILD_NUMBER) {
-                throw new MoiException(file + " is a llama.cpp with the llama_kv_self_* API but of build "
+                throw new LlamaCppException(file + " is a llama.cpp with the llama_kv_self_* API but of build "
                         + (buildNumber == null ? "unknown (it exports no LLAMA_BUILD_NUMBER)" : "b" + buildNumber)
                         + ", whose struct layouts differ from b4916's; " + SUPPORTED);
             }
             return new Identity(Generation.B4916, file, "b" + buildNumber + (commit == null ? "" : ", commit " + commit));
         }
         if (memoryApi) {
-            throw new MoiException(file + " exports both llama_get_memory and llama_kv_self_clear: a llama.cpp "
+            throw new LlamaCppException(file + " exports both llama_get_memory and llama_kv_self_clear: a llama.cpp "
                     + "between the two supported generations (mid 2025); " + SUPPORTED);
         }
         String what = exports(lib, "llama_backend_init")
                 ? "a llama.cpp library with neither llama_get_memory nor llama_kv_self_clear (older than both generations)"
                 : "not a llama.cpp library (it exports no llama_backend_init, llama_get_memory or llama_kv_self_clear)";
-        throw new MoiException(file + " is " + what + "; " + SUPPORTED);
+        throw new LlamaCppException(file + " is " + what + "; " + SUPPORTED);
     }
 
     /**
@@ -131,37 +130,37 @@ public final class LlamaLibraries {
         synchronized (LlamaLibraries.class) {
             if (current != null) {
                 if (!folder.toAbsolutePath().normalize().equals(currentFolder)) {
-                    throw new MoiException("the current llama.cpp is already loaded from " + currentFolder
+                    throw new LlamaCppException("the current llama.cpp is already loaded from " + currentFolder
                             + "; one JVM cannot load a second one from " + folder);
                 }
                 return current;
             }
             if (!Files.isRegularFile(file)) {
-                throw new MoiException("no " + file.getFileName() + " in " + folder
+                throw new LlamaCppException("no " + file.getFileName() + " in " + folder
                         + ": build the current llama.cpp with ./moi native build and name the folder it prints");
             }
             if (NativeLibrary.loadedFrom() != null) {
-                throw new MoiException("java-llama.cpp's llama.cpp b4916 is already loaded in this JVM (from "
+                throw new LlamaCppException("java-llama.cpp's llama.cpp b4916 is already loaded in this JVM (from "
                         + NativeLibrary.loadedFrom() + "); the current llama.cpp from " + folder
                         + " cannot run beside it: use one generation per JVM");
             }
             Identity identity = identify(file);
             if (identity.generation() != Generation.CURRENT) {
-                throw new MoiException(file + " is llama.cpp " + identity.build() + " (" + identity.generation()
+                throw new LlamaCppException(file + " is llama.cpp " + identity.build() + " (" + identity.generation()
                         + " generation), not the current generation this binding maps; " + SUPPORTED);
             }
             LlamaCppCurrent lib;
             try {
                 lib = Native.load(file.toAbsolutePath().toString(), LlamaCppCurrent.class, LOCAL);
             } catch (UnsatisfiedLinkError e) {
-                throw new MoiException("cannot load " + file + ": " + e.getMessage(), e);
+                throw new LlamaCppException("cannot load " + file + ": " + e.getMessage(), e);
             }
             lib.llama_log_set(LOG_CALLBACK, null);
             if (lib.ggml_backend_dev_count() == 0) {
                 // a build with GGML_BACKEND_DL=ON: its backends are modules beside libllama
                 lib.ggml_backend_load_all_from_path(folder.toAbsolutePath().toString());
                 if (lib.ggml_backend_dev_count() == 0) {
-                    throw new MoiException("the llama.cpp in " + folder + " has no compute backend (no libggml-cpu?)");
+                    throw new LlamaCppException("the llama.cpp in " + folder + " has no compute backend (no libggml-cpu?)");
                 }
             }
             lib.llama_backend_init();

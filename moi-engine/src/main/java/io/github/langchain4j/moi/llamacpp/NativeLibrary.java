@@ -1,7 +1,6 @@
 package io.github.langchain4j.moi.llamacpp;
 
 import com.sun.jna.Native;
-import io.github.langchain4j.moi.MoiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +50,13 @@ public final class NativeLibrary {
                     // before any struct crosses: the layouts of LlamaCpp are b4916's
                     LlamaLibraries.Identity identity = LlamaLibraries.identify(path);
                     if (identity.generation() != LlamaLibraries.Generation.B4916) {
-                        throw new MoiException(path + " is llama.cpp " + identity.build() + " (" + identity.generation()
+                        throw new LlamaCppException(path + " is llama.cpp " + identity.build() + " (" + identity.generation()
                                 + " generation); " + LIB_PATH_PROPERTY + " must name a java-llama.cpp 4.2.0 build (b4916)");
                     }
                     try {
                         lib = Native.load(path.toString(), LlamaCpp.class);
                     } catch (UnsatisfiedLinkError e) {
-                        throw new MoiException("cannot load the llama.cpp native library " + path + ": " + e.getMessage(), e);
+                        throw new LlamaCppException("cannot load the llama.cpp native library " + path + ": " + e.getMessage(), e);
                     }
                     lib.llama_log_set(LOG_CALLBACK, null);
                     lib.llama_backend_init();
@@ -86,7 +85,7 @@ public final class NativeLibrary {
         if (userPath != null && !userPath.isBlank()) {
             Path candidate = Paths.get(userPath).resolve(fileName);
             if (!Files.isRegularFile(candidate)) {
-                throw new MoiException("system property " + LIB_PATH_PROPERTY + " is '" + userPath
+                throw new LlamaCppException("system property " + LIB_PATH_PROPERTY + " is '" + userPath
                         + "' but there is no " + fileName + " in that folder");
             }
             return candidate;
@@ -101,7 +100,7 @@ public final class NativeLibrary {
                 "jllama-" + JAVA_LLAMA_VERSION, osName(), archName(), fileName);
         try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new MoiException("java-llama.cpp " + JAVA_LLAMA_VERSION + " ships no native library for "
+                throw new LlamaCppException("java-llama.cpp " + JAVA_LLAMA_VERSION + " ships no native library for "
                         + osName() + "/" + archName() + " (" + resource + "); build one and point "
                         + LIB_PATH_PROPERTY + " at its folder");
             }
@@ -114,7 +113,7 @@ public final class NativeLibrary {
             }
             return target;
         } catch (IOException e) {
-            throw new MoiException("cannot extract the llama.cpp native library to " + target + ": " + e.getMessage(), e);
+            throw new LlamaCppException("cannot extract the llama.cpp native library to " + target + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,8 +3,6 @@ package io.github.langchain4j.moi.llamacpp;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.ModelFileException;
-import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +97,7 @@ public final class NativeModel implements AutoCloseable {
         }
         Pointer model = lib.llama_model_load_from_file(config.modelPath().toString(), mp);
         if (model == null) {
-            throw new ModelFileException("llama.cpp could not load " + config.modelPath() + " (architecture '"
+            throw new BadModelFileException("llama.cpp could not load " + config.modelPath() + " (architecture '"
                     + file.architecture() + "'); the llama.cpp log above says why");
         }
         int trainCtx = lib.llama_model_n_ctx_train(model);
@@ -119,7 +117,7 @@ public final class NativeModel implements AutoCloseable {
         Pointer ctx = lib.llama_init_from_model(model, cp);
         if (ctx == null) {
             lib.llama_model_free(model);
-            throw new MoiException("llama.cpp could not create a context of " + nCtx + " tokens for "
+            throw new LlamaCppException("llama.cpp could not create a context of " + nCtx + " tokens for "
                     + config.modelPath() + " (out of memory?)");
         }
         log.info("loaded {} ({}, {}): {} sequences of up to {} tokens, {} threads", file.name(), file.architecture(),
@@ -182,7 +180,7 @@ public final class NativeModel implements AutoCloseable {
             n = lib.llama_tokenize(vocab, bytes, bytes.length, tokens, tokens.length, addSpecial, parseSpecial);
         }
         if (n < 0) {
-            throw new MoiException("tokenization failed for a text of " + bytes.length + " bytes");
+            throw new LlamaCppException("tokenization failed for a text of " + bytes.length + " bytes");
         }
         return java.util.Arrays.copyOf(tokens, n);
     }
@@ -207,7 +205,7 @@ public final class NativeModel implements AutoCloseable {
     public String applyBuiltinTemplate(List<String> roles, List<String> contents, boolean addAssistantPrefix) {
         ensureOpen();
         if (chatTemplate == null) {
-            throw new MoiException("model " + file.name() + " has no chat template (a base model?); "
+            throw new LlamaCppException("model " + file.name() + " has no chat template (a base model?); "
                     + "pass a raw prompt instead");
         }
         List<Memory> keepAlive = new ArrayList<>();
@@ -229,7 +227,7 @@ public final class NativeModel implements AutoCloseable {
             n = lib.llama_chat_apply_template(chatTemplate, messages, roles.size(), addAssistantPrefix, buf, buf.length);
         }
         if (n < 0) {
-            throw new MoiException("llama.cpp does not recognise the chat template of " + file.name());
+            throw new LlamaCppException("llama.cpp does not recognise the chat template of " + file.name());
         }
         keepAlive.clear();
         return new String(buf, 0, n, StandardCharsets.UTF_8);
@@ -341,10 +339,10 @@ public final class NativeModel implements AutoCloseable {
         batch.logits = logitsFlags;
         int rc = lib.llama_decode(ctx, batch);
         if (rc == 1) {
-            throw new MoiException("llama_decode found no free KV cache slot (context of " + nCtx + " tokens is full)");
+            throw new LlamaCppException("llama_decode found no free KV cache slot (context of " + nCtx + " tokens is full)");
         }
         if (rc != 0) {
-            throw new MoiException("llama_decode failed with code " + rc);
+            throw new LlamaCppException("llama_decode failed with code " + rc);
         }
     }
 
@@ -358,7 +356,7 @@ public final class NativeModel implements AutoCloseable {
         ensureOpen();
         Pointer logits = lib.llama_get_logits_ith(ctx, batchIndex);
         if (logits == null) {
-            throw new MoiException("no logits: nothing was decoded with logits requested");
+            throw new LlamaCppException("no logits: nothing was decoded with logits requested");
         }
         logits.read(0, out, 0, nVocab);
     }
@@ -369,7 +367,7 @@ public final class NativeModel implements AutoCloseable {
         Objects.checkIndex(token, nVocab);
         Pointer logits = lib.llama_get_logits_ith(ctx, batchIndex);
         if (logits == null) {
-            throw new MoiException("no logits: nothing was decoded with logits requested");
+            throw new LlamaCppException("no logits: nothing was decoded with logits requested");
         }
         return logits.getFloat(4L * token);
     }

@@ -2,7 +2,6 @@ package io.github.langchain4j.moi.llamacpp;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 
 /**
@@ -44,7 +43,7 @@ public final class NativeSampler implements AutoCloseable {
         if (grammarText != null) {
             this.grammar = lib.llama_sampler_init_grammar(vocab, grammarText, "root");
             if (grammar == null) {
-                throw new MoiException("llama.cpp rejected the grammar");
+                throw new LlamaCppException("llama.cpp rejected the grammar");
             }
             candidates = new Memory((long) nVocab * LlamaCpp.TokenDataArray.ELEMENT_BYTES);
             candidatesArray = new Memory(LlamaCpp.TokenDataArray.BYTES);
@@ -103,7 +102,7 @@ public final class NativeSampler implements AutoCloseable {
         }
         Pointer raw = lib.llama_get_logits_ith(ctx, batchIndex);
         if (raw == null) {
-            throw new MoiException("no logits: nothing was decoded with logits requested");
+            throw new LlamaCppException("no logits: nothing was decoded with logits requested");
         }
         raw.read(0, logits, 0, nVocab);
         int token = sampleFrom(null);
@@ -132,7 +131,7 @@ public final class NativeSampler implements AutoCloseable {
         long selected = candidatesArray.getLong(LlamaCpp.TokenDataArray.SELECTED);
         long size = candidatesArray.getLong(LlamaCpp.TokenDataArray.SIZE);
         if (selected < 0 || selected >= size) {
-            throw new MoiException("the sampler chain selected no token (" + selected + " of " + size + ")");
+            throw new LlamaCppException("the sampler chain selected no token (" + selected + " of " + size + ")");
         }
         Pointer data = candidatesArray.getPointer(LlamaCpp.TokenDataArray.DATA);
         return data.getInt(selected * LlamaCpp.TokenDataArray.ELEMENT_BYTES);
@@ -149,7 +148,7 @@ public final class NativeSampler implements AutoCloseable {
                 return;
             }
         }
-        throw new MoiException("the grammar allows no token after " + accepted + " generated tokens: "
+        throw new LlamaCppException("the grammar allows no token after " + accepted + " generated tokens: "
                 + "no token of the model's vocabulary continues it (does the grammar match any text?)");
     }
 

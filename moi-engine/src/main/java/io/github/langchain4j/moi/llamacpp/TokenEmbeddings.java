@@ -3,7 +3,6 @@ package io.github.langchain4j.moi.llamacpp;
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.ModelFileException;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -65,18 +64,18 @@ final class TokenEmbeddings implements AutoCloseable {
         long blockSize = traits.getLong(LlamaCpp.TypeTraits.BLCK_SIZE);
         long typeSize = traits.getLong(LlamaCpp.TypeTraits.TYPE_SIZE);
         if (blockSize <= 0 || typeSize <= 0 || nEmbd % blockSize != 0) {
-            throw new ModelFileException(GgufFile.TOKEN_EMBEDDINGS
+            throw new BadModelFileException(GgufFile.TOKEN_EMBEDDINGS
                     + " has ggml type " + file.embeddingType() + ", whose rows of " + nEmbd
                     + " values cannot be dequantized: " + file.path());
         }
         this.rowBytes = nEmbd / blockSize * typeSize;
         if (rowBytes * nVocab != file.embeddingBytes()) {
-            throw new ModelFileException(GgufFile.TOKEN_EMBEDDINGS + " holds " + file.embeddingBytes()
+            throw new BadModelFileException(GgufFile.TOKEN_EMBEDDINGS + " holds " + file.embeddingBytes()
                     + " bytes but " + nVocab + " rows of " + nEmbd + " values need " + rowBytes * nVocab + ": " + file.path());
         }
         Pointer toFloatPtr = traits.getPointer(LlamaCpp.TypeTraits.TO_FLOAT);
         if (toFloatPtr == null && file.embeddingType() != LlamaCpp.GGML_TYPE_F32) {
-            throw new ModelFileException(GgufFile.TOKEN_EMBEDDINGS + " has ggml type " + file.embeddingType()
+            throw new BadModelFileException(GgufFile.TOKEN_EMBEDDINGS + " has ggml type " + file.embeddingType()
                     + ", which ggml cannot dequantize: " + file.path());
         }
         this.toFloat = toFloatPtr == null ? null : Function.getFunction(toFloatPtr);
@@ -84,12 +83,12 @@ final class TokenEmbeddings implements AutoCloseable {
 
         this.tableOffset = file.embeddingOffset();
         if (rowBytes > Integer.MAX_VALUE) {
-            throw new ModelFileException(GgufFile.TOKEN_EMBEDDINGS + " has rows of " + rowBytes + " bytes: " + file.path());
+            throw new BadModelFileException(GgufFile.TOKEN_EMBEDDINGS + " has rows of " + rowBytes + " bytes: " + file.path());
         }
         try {
             this.file = new RandomAccessFile(file.path().toFile(), "r");
         } catch (IOException e) {
-            throw new ModelFileException("cannot open " + file.path() + " to read " + GgufFile.TOKEN_EMBEDDINGS + ": "
+            throw new BadModelFileException("cannot open " + file.path() + " to read " + GgufFile.TOKEN_EMBEDDINGS + ": "
                     + e.getMessage(), e);
         }
         this.quantizedRow = new byte[(int) rowBytes];
@@ -137,7 +136,7 @@ final class TokenEmbeddings implements AutoCloseable {
             file.seek(tableOffset + token * rowBytes);
             file.readFully(quantizedRow);
         } catch (IOException e) {
-            throw new ModelFileException("cannot read row " + token + " of " + GgufFile.TOKEN_EMBEDDINGS + " from " + path
+            throw new BadModelFileException("cannot read row " + token + " of " + GgufFile.TOKEN_EMBEDDINGS + " from " + path
                     + " (was the file changed or removed while loaded?): " + e.getMessage(), e);
         }
         quantizedBuffer.write(0, quantizedRow, 0, quantizedRow.length);
@@ -149,7 +148,7 @@ final class TokenEmbeddings implements AutoCloseable {
         }
     }
 
-    /** Closes the file; later reads of rows that are not cached fail with a {@link ModelFileException}. */
+    /** Closes the file; later reads of rows that are not cached fail with a {@link BadModelFileException}. */
     @Override
     public synchronized void close() {
         try {

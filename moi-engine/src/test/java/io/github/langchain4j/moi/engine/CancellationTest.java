@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,7 +104,7 @@ class CancellationTest {
         caller.join(FREED_WITHIN_MILLIS);
 
         assertThat(caller.isAlive()).isFalse();
-        assertThat(thrown.get()).isInstanceOf(MoiException.class).hasMessageContaining("interrupted");
+        assertThat(thrown.get()).isInstanceOf(MoiEngineException.class).hasMessageContaining("interrupted");
         assertFreedPromptly();
         assertThat(listener.texts.get()).isLessThan(LONG / 2);
     }

@@ -3,7 +3,6 @@ package io.github.langchain4j.moi.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.langchain4j.moi.MoiException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +71,7 @@ class ChatTemplateTest {
     void a_template_that_rewrites_content_is_refused_rather_than_guessed() {
         String upper = "{% for m in messages %}<s>{{ m.content | upper }}</s>{% endfor %}";
         assertThatThrownBy(() -> ChatTemplate.jinja(upper, "", "", null).render(List.of(new ChatTurn("user", "hi")), false))
-                .isInstanceOf(MoiException.class)
+                .isInstanceOf(MoiEngineException.class)
                 .hasMessageContaining("message content must stay data");
     }
 

@@ -1,7 +1,5 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiException;
-import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -191,7 +189,7 @@ class ConcurrentLoadTest {
                 waitFor(() -> engine.queuedRequests() == MoiEngine.QUEUE_CAPACITY, "queue to fill");
                 for (int i = 0; i < 3; i++) {
                     assertThatThrownBy(() -> engine.generate(request("the dog", MoiMode.OFF, 2, List.of()), null))
-                            .isInstanceOf(MoiException.class).hasMessageContaining("queue is full");
+                            .isInstanceOf(MoiEngineException.class).hasMessageContaining("queue is full");
                 }
                 release.countDown();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);

@@ -1,7 +1,6 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiMode;
-import io.github.langchain4j.moi.TestModels;
+import io.github.langchain4j.moi.testing.TestModels;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,8 +1,8 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.ModelFileException;
-import io.github.langchain4j.moi.MoiException;
+import io.github.langchain4j.moi.llamacpp.BadModelFileException;
 import io.github.langchain4j.moi.llamacpp.GgufFile;
+import io.github.langchain4j.moi.llamacpp.LlamaCppException;
 import io.github.langchain4j.moi.testing.GgufWriter;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Mutated copies of the tiny model (fixed seed, bounded count): each is refused with a ModelFileException
- * (or another MoiException) that says why, or it loads; a share of those that load also generate. None may
+ * Mutated copies of the tiny model (fixed seed, bounded count): each is refused with a BadModelFileException
+ * (or another MoiEngineException) that says why, or it loads; a share of those that load also generate. None may
  * crash the JVM (this test completing is the proof) or end in another exception type. Mutations aim at the
  * metadata region, where ggml's and llama.cpp's parsers abort on bad input; two kinds aim at values: float
  * hyperparameters set to what llama.cpp asserts on (negative, zero, NaN, infinite: all must be refused), and
@@ -67,9 +67,9 @@ class GgufFuzzTest {
             String where = "case " + i + " (" + m.description() + ")";
             try {
                 GgufFile.read(file);
-            } catch (MoiException e) {
+            } catch (LlamaCppException e) { // the binding's exceptions: GgufFile is read below the engine
                 assertThat(e.getMessage()).as(where).isNotBlank();
-                count(outcomes, e instanceof ModelFileException ? "refused" : "refused (other MoiException)");
+                count(outcomes, e instanceof BadModelFileException ? "refused" : "refused (other LlamaCppException)");
                 count(outcomes, m.kind() + ": refused");
                 Files.delete(file);
                 continue;
@@ -102,7 +102,7 @@ class GgufFuzzTest {
         MoiEngine engine;
         try {
             engine = MoiEngine.load(new EngineConfig(file, 64, 1, 512, 0, true));
-        } catch (MoiException e) {
+        } catch (MoiEngineException e) {
             assertThat(e.getMessage()).as(where).isNotBlank();
             return "refused by llama.cpp";
         } catch (RuntimeException e) {
@@ -113,7 +113,7 @@ class GgufFuzzTest {
                     MoiOptions.DEFAULTS, 4);
             engine.generate(request, null);
             return "generated";
-        } catch (MoiException e) {
+        } catch (MoiEngineException e) {
             assertThat(e.getMessage()).as(where).isNotBlank();
             return "generation failed cleanly";
         } catch (RuntimeException e) {

@@ -3,7 +3,7 @@ package io.github.langchain4j.moi.engine;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
-import io.github.langchain4j.moi.TestModels;
+import io.github.langchain4j.moi.testing.TestModels;
 import io.github.langchain4j.moi.llamacpp.NativeLibrary;
 import org.junit.jupiter.api.Test;
 

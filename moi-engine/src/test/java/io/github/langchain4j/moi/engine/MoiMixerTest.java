@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

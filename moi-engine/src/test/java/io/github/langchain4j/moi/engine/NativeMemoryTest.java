@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

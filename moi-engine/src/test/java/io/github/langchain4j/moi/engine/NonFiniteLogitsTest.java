@@ -1,7 +1,5 @@
 package io.github.langchain4j.moi.engine;
 
-import io.github.langchain4j.moi.MoiException;
-import io.github.langchain4j.moi.MoiMode;
 import io.github.langchain4j.moi.testing.GgufWriter;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +46,7 @@ class NonFiniteLogitsTest {
                     new MoiOptions(mode, 1.0, 20), 8);
 
             assertThatThrownBy(() -> engine.generate(request, null))
-                    .isInstanceOf(MoiException.class)
+                    .isInstanceOf(MoiEngineException.class)
                     .hasMessageContaining("non-finite logit")
                     .hasMessageContaining("damaged weights");
             assertThat(engine.activeSequences()).isZero();

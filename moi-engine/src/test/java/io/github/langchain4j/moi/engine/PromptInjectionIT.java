@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.langchain4j.moi.TestModels;
+import io.github.langchain4j.moi.testing.TestModels;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import java.io.IOException;
 import java.io.InputStream;

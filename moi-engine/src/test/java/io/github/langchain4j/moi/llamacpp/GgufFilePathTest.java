@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.llamacpp;
 
-import io.github.langchain4j.moi.ModelFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -21,13 +20,13 @@ class GgufFilePathTest {
     @Test
     void anEmptyPathIsNamedAsSuch() {
         assertThatThrownBy(() -> GgufFile.read(Path.of("")))
-                .isInstanceOf(ModelFileException.class).hasMessageContaining("model path is empty");
+                .isInstanceOf(BadModelFileException.class).hasMessageContaining("model path is empty");
     }
 
     @Test
     void aDirectoryIsNamedAsSuch() {
         assertThatThrownBy(() -> GgufFile.read(dir))
-                .isInstanceOf(ModelFileException.class).hasMessageContaining("directory").hasMessageContaining(dir.toString());
+                .isInstanceOf(BadModelFileException.class).hasMessageContaining("directory").hasMessageContaining(dir.toString());
     }
 
     @Test
@@ -35,7 +34,7 @@ class GgufFilePathTest {
     void devicesAreNotRegularFilesNotMissingOnes() {
         for (String device : new String[] {"/dev/zero", "/dev/null"}) {
             assertThatThrownBy(() -> GgufFile.read(Path.of(device)))
-                    .isInstanceOf(ModelFileException.class)
+                    .isInstanceOf(BadModelFileException.class)
                     .hasMessageContaining("not a regular file").hasMessageContaining(device)
                     .hasMessageNotContaining("not found");
         }
@@ -49,13 +48,13 @@ class GgufFilePathTest {
         Files.createSymbolicLink(b, a);
 
         assertThatThrownBy(() -> GgufFile.read(a))
-                .isInstanceOf(ModelFileException.class).hasMessageContaining("symbolic link loop");
+                .isInstanceOf(BadModelFileException.class).hasMessageContaining("symbolic link loop");
     }
 
     @Test
     void aMissingFileIsNotFound() {
         Path missing = dir.resolve("missing.gguf");
         assertThatThrownBy(() -> GgufFile.read(missing))
-                .isInstanceOf(ModelFileException.class).hasMessageContaining("not found").hasMessageContaining(missing.toString());
+                .isInstanceOf(BadModelFileException.class).hasMessageContaining("not found").hasMessageContaining(missing.toString());
     }
 }

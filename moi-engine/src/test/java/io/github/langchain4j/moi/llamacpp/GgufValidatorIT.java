@@ -1,6 +1,6 @@
 package io.github.langchain4j.moi.llamacpp;
 
-import io.github.langchain4j.moi.TestModels;
+import io.github.langchain4j.moi.testing.TestModels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.llamacpp;
 
-import io.github.langchain4j.moi.ModelFileException;
 import io.github.langchain4j.moi.testing.GgufWriter;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Each Java-side check of {@link GgufValidator} on a damaged copy of the tiny model (or a small file
- * written for the case): the file is refused with a {@link ModelFileException} that names the problem and
+ * written for the case): the file is refused with a {@link BadModelFileException} that names the problem and
  * its byte offset, before native code sees it. Several of these files abort the process in llama.cpp b4916.
  */
 class GgufValidatorTest {
@@ -185,11 +184,11 @@ class GgufValidatorTest {
 
     private void assertRefused(Path file, String message) {
         assertThatThrownBy(() -> GgufValidator.validate(file))
-                .isInstanceOf(ModelFileException.class)
+                .isInstanceOf(BadModelFileException.class)
                 .hasMessageContaining(message);
         if (Files.exists(file)) {
             // the same through the public entry point, which calls no native code for such a file
-            assertThatThrownBy(() -> GgufFile.read(file)).isInstanceOf(ModelFileException.class).hasMessageContaining(message);
+            assertThatThrownBy(() -> GgufFile.read(file)).isInstanceOf(BadModelFileException.class).hasMessageContaining(message);
         }
     }
 

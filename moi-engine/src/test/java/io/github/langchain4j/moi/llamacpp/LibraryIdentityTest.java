@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.llamacpp;
 
-import io.github.langchain4j.moi.MoiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +32,7 @@ class LibraryIdentityTest {
     void b4916_library_is_refused_by_the_current_binding() throws IOException {
         Files.copy(NativeLibrary.locate(), tmp.resolve(System.mapLibraryName("llama")));
         assertThatThrownBy(() -> LlamaLibraries.loadCurrent(tmp))
-                .isInstanceOf(MoiException.class)
+                .isInstanceOf(LlamaCppException.class)
                 .hasMessageContaining("b4916")
                 .hasMessageContaining("B4916 generation")
                 .hasMessageContaining("not the current generation")
@@ -46,7 +45,7 @@ class LibraryIdentityTest {
     void a_library_that_is_not_llama_cpp_is_refused() {
         Path libz = systemLibrary("libz.so.1");
         assertThatThrownBy(() -> LlamaLibraries.identify(libz))
-                .isInstanceOf(MoiException.class)
+                .isInstanceOf(LlamaCppException.class)
                 .hasMessageContaining(libz.toString())
                 .hasMessageContaining("not a llama.cpp library")
                 .hasMessageContaining("supported: llama.cpp b4916");
@@ -58,7 +57,7 @@ class LibraryIdentityTest {
     void a_file_that_is_not_a_library_is_refused() throws IOException {
         Path notElf = Files.writeString(tmp.resolve(System.mapLibraryName("llama")), "not a shared object");
         assertThatThrownBy(() -> LlamaLibraries.identify(notElf))
-                .isInstanceOf(MoiException.class)
+                .isInstanceOf(LlamaCppException.class)
                 .hasMessageContaining("cannot load " + notElf);
         assertThatThrownBy(() -> LlamaLibraries.loadCurrent(tmp)).hasMessageContaining("cannot load " + notElf);
         assertThatThrownBy(() -> LlamaLibraries.loadCurrent(tmp.resolve("nothing-here")))
@@ -79,7 +78,7 @@ class LibraryIdentityTest {
         System.setProperty(NativeLibrary.LIB_PATH_PROPERTY, tmp.toString());
         try {
             assertThatThrownBy(NativeLibrary::get)
-                    .isInstanceOf(MoiException.class)
+                    .isInstanceOf(LlamaCppException.class)
                     .hasMessageContaining("CURRENT generation")
                     .hasMessageContaining("ggml " + LlamaLibraries.CURRENT_GGML_VERSION)
                     .hasMessageContaining(NativeLibrary.LIB_PATH_PROPERTY);

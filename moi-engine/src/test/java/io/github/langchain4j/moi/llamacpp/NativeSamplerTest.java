@@ -1,7 +1,6 @@
 package io.github.langchain4j.moi.llamacpp;
 
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.MoiException;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.testing.TinyModel;
@@ -49,7 +48,7 @@ class NativeSamplerTest {
             try (NativeSampler sampler = model.newSampler(SamplingOptions.GREEDY, "root ::= \"a\" \"\\x00\"")) {
                 assertThat(model.tokenBytes(sampler.sample())).isEqualTo(new byte[]{'a'});
                 assertThatThrownBy(sampler::sample)
-                        .isInstanceOf(MoiException.class)
+                        .isInstanceOf(LlamaCppException.class)
                         .hasMessageContaining("the grammar allows no token after 1 generated tokens");
             }
         }

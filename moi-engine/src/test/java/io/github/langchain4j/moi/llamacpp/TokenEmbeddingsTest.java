@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.llamacpp;
 
-import io.github.langchain4j.moi.ModelFileException;
 import io.github.langchain4j.moi.testing.GgufWriter;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,7 @@ class TokenEmbeddingsTest {
         embeddings.row(1);
         embeddings.close();
         assertThat(embeddings.row(1)).hasSize(TinyModel.N_EMBD); // cached before close
-        assertThatThrownBy(() -> embeddings.row(2)).isInstanceOf(ModelFileException.class)
+        assertThatThrownBy(() -> embeddings.row(2)).isInstanceOf(BadModelFileException.class)
                 .hasMessageContaining("cannot read row 2");
     }
 }

@@ -1,6 +1,6 @@
 package io.github.langchain4j.moi.model;
 
-import io.github.langchain4j.moi.ModelFileException;
+import io.github.langchain4j.moi.engine.ModelFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.github.langchain4j.moi;
+package io.github.langchain4j.moi.testing;
 
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.model.ModelCache;

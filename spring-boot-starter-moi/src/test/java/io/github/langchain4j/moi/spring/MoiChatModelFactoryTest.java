@@ -12,7 +12,7 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import io.github.langchain4j.moi.MoiChatLanguageModel;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;

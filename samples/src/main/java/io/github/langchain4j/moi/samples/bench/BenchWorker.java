@@ -7,7 +7,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.DecodeTimings;
 import io.github.langchain4j.moi.engine.EngineConfig;
