@@ -26,6 +26,7 @@ final class DecodeLoop {
 
     private final NativeModel model;
     private final BooleanSupplier closed;
+    private final MoiFeedback.OffPath offPath;
     private final Slot[] slots;
     private final List<Sequence> active = new ArrayList<>();
     private final float[] logits;
@@ -42,9 +43,10 @@ final class DecodeLoop {
     private volatile long sampleNanos;
     private volatile long javaNanos;
 
-    DecodeLoop(NativeModel model, BooleanSupplier closed) {
+    DecodeLoop(NativeModel model, BooleanSupplier closed, MoiFeedback.OffPath offPath) {
         this.model = model;
         this.closed = closed;
+        this.offPath = offPath;
         this.slots = new Slot[model.sequences()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(i);
@@ -77,7 +79,7 @@ final class DecodeLoop {
     }
 
     /** Prefills a new request's prompt in a free sequence and samples its first token. */
-    void start(MoiEngine.Job job) {
+    void start(Job job) {
         Slot slot = null;
         Sequence seq = null;
         try {
@@ -88,8 +90,9 @@ final class DecodeLoop {
             int[] prompt = tokenize(job.request.prompt());
             slot = pickSlot(prompt);
             slot.busy = true;
-            seq = new Sequence(job, slot, model.newSampler(job.request.sampling(), job.request.grammar()), prompt.length,
-                    model.embeddingSize(), model.contextSize());
+            MoiFeedback feedback = new MoiFeedback(model, job.request.moi(), job.request.trace(), offPath);
+            seq = new Sequence(job, slot, model.newSampler(NativeParams.toSamplerParams(job.request.sampling()),
+                    job.request.grammar()), feedback, prompt.length, model.contextSize());
             int lastIndex = prefill(slot, prompt);
             active.add(seq);
             activeCount = active.size();
@@ -123,7 +126,7 @@ final class DecodeLoop {
             stepPositions[i] = seq.pos;
             stepTokens[i] = seq.pendingToken;
             stepEmbeddings[i] = seq.pendingEmbedding != null ? seq.pendingEmbedding : tokensOnly ? null
-                    : seq.rowOf(model, seq.pendingToken);
+                    : seq.feedback.row(seq.pendingToken);
         }
         long decodeStart = System.nanoTime();
         try {
@@ -167,43 +170,51 @@ final class DecodeLoop {
         }
     }
 
-    /** Samples the next token of a sequence from input {@code batchIndex} of the last decode. */
+    /**
+     * One generated position of one sequence, from input {@code batchIndex} of the last decode: sample the
+     * token, emit its text, compute MoI's next input from the token and the logits, then stop or queue it.
+     */
     private void advance(Sequence seq, int batchIndex) {
         GenerationRequest request = seq.job.request;
         if (closed.getAsBoolean() || seq.job.isCancelled()) {
             finish(seq, FinishReason.CANCELLED);
             return;
         }
-        if (seq.needMixture) {
+        // 1. the token: llama.cpp's standard sampler over the logits (MoI leaves sampling as it is)
+        if (seq.feedback.readsLogits()) {
             model.readLogits(batchIndex, logits); // raw logits, before the sampler's temperature and truncation
         }
         long sampleStart = System.nanoTime();
         int token = seq.sampler.sample(batchIndex);
         sampleNanos += System.nanoTime() - sampleStart;
-        checkFinite(seq.needMixture ? logits[token] : model.logit(batchIndex, token), seq.count);
+        checkFinite(seq.feedback.readsLogits() ? logits[token] : model.logit(batchIndex, token), seq.count);
         if (model.isEndOfGeneration(token)) {
             finish(seq, FinishReason.STOP);
             return;
         }
+
+        // 2. its text: the output is the sampled tokens
         seq.generated[seq.count++] = token;
         byte[] bytes = model.tokenBytes(token);
         seq.emit(seq.stops.append(seq.utf8.append(bytes)));
 
-        MoiOptions moi = request.moi();
-        Mixture mixture = seq.needMixture ? mix(token, moi, seq.count) : null;
+        // 3. MoI: the mixture of the sampled token and the distribution becomes the next input
+        Mixture mixture = seq.feedback.mix(token, logits, seq.count);
         if (request.trace()) {
             MoiStep step = new MoiStep(seq.count - 1, token, new String(bytes, StandardCharsets.UTF_8),
-                    moi.mode(), moi.beta(), mixture);
+                    request.moi().mode(), request.moi().beta(), mixture);
             seq.trace.add(step);
             seq.job.listener.onStep(step);
         }
+
+        // 4. stop, or queue the next input for the next step
         if (seq.stops.stopped()) {
             finish(seq, FinishReason.STOP);
         } else if (seq.count >= request.maxTokens() || seq.pos >= model.contextSize()) {
             finish(seq, FinishReason.LENGTH);
         } else {
             seq.pendingToken = token;
-            seq.pendingEmbedding = seq.feedTokens ? null : seq.mix(model, mixture);
+            seq.pendingEmbedding = seq.feedback.nextInput(mixture);
         }
     }
 
@@ -215,16 +226,6 @@ final class DecodeLoop {
         if (!Float.isFinite(sampledLogit)) {
             throw new MoiEngineException("model " + model.name() + " gave a non-finite logit (" + sampledLogit
                     + ") for its next token after " + count + " tokens (damaged weights?)");
-        }
-    }
-
-    private Mixture mix(int token, MoiOptions moi, int count) {
-        try {
-            return MoiMixer.mix(logits, model.vocabSize(), token, moi);
-        } catch (IllegalArgumentException e) {
-            // sizes and the token come from the model itself: what remains is logits that are all NaN or -inf
-            throw new MoiEngineException("model " + model.name() + " gave no usable next-token distribution after "
-                    + count + " tokens (damaged weights?): " + e.getMessage(), e);
         }
     }
 
@@ -263,8 +264,15 @@ final class DecodeLoop {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("prompt has no tokens");
         }
-        MoiEngine.checkPromptFits(tokens.length, model.contextSize());
+        checkPromptFits(tokens.length, model.contextSize());
         return tokens;
+    }
+
+    private static void checkPromptFits(int promptTokens, int contextSize) {
+        if (promptTokens >= contextSize) {
+            throw new ContextOverflowException("prompt has " + promptTokens + " tokens but the context holds "
+                    + contextSize + " (including at least one generated token); shorten the prompt or raise contextSize");
+        }
     }
 
     /** Markup with special tokens parsed, text without; BOS where the model wants one, once. */
@@ -355,35 +363,31 @@ final class DecodeLoop {
 
     /** The state of one generation. */
     private static final class Sequence {
-        final MoiEngine.Job job;
+        final Job job;
         final Slot slot;
         final NativeSampler sampler;
+        final MoiFeedback feedback;
         final int promptLength;
-        final boolean feedTokens;
-        final boolean needMixture;
         final Utf8Accumulator utf8 = new Utf8Accumulator();
         final StopStringMatcher stops;
         final StringBuilder text = new StringBuilder();
         final List<MoiStep> trace = new ArrayList<>();
         final int[] generated;
-        final float[] input;
         int count;
         int pos;
         int pendingToken;
-        float[] pendingEmbedding;
+        float[] pendingEmbedding; // null: feed pendingToken by id
 
-        Sequence(MoiEngine.Job job, Slot slot, NativeSampler sampler, int promptLength, int embeddingSize, int contextSize) {
+        Sequence(Job job, Slot slot, NativeSampler sampler, MoiFeedback feedback, int promptLength, int contextSize) {
             this.job = job;
             this.slot = slot;
             this.sampler = sampler;
+            this.feedback = feedback;
             this.promptLength = promptLength;
             this.pos = promptLength;
             GenerationRequest request = job.request;
-            this.feedTokens = request.moi().mode() == MoiMode.OFF && !job.embeddingPathWhenOff;
-            this.needMixture = !feedTokens || request.trace();
             this.stops = new StopStringMatcher(request.stopStrings());
             this.generated = new int[Math.min(request.maxTokens(), contextSize)];
-            this.input = new float[embeddingSize];
         }
 
         void emit(String piece) {
@@ -391,26 +395,6 @@ final class DecodeLoop {
                 text.append(piece);
                 job.listener.onText(piece);
             }
-        }
-
-        /** h = sum_i w_i e_i over the mixture's support, into this sequence's input buffer. */
-        float[] mix(NativeModel model, Mixture mixture) {
-            Arrays.fill(input, 0f);
-            int[] support = mixture.support();
-            double[] weights = mixture.weights();
-            for (int i = 0; i < support.length; i++) {
-                if (weights[i] != 0) {
-                    model.addEmbedding(support[i], weights[i], input);
-                }
-            }
-            return input;
-        }
-
-        /** A token's embedding row, for an OFF sequence in a step that feeds embeddings. */
-        float[] rowOf(NativeModel model, int token) {
-            Arrays.fill(input, 0f);
-            model.addEmbedding(token, 1.0, input);
-            return input;
         }
     }
 }

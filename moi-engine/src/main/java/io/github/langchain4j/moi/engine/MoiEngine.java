@@ -1,19 +1,19 @@
 package io.github.langchain4j.moi.engine;
 
 import io.github.langchain4j.moi.llamacpp.BadModelFileException;
+import io.github.langchain4j.moi.llamacpp.GgufFile;
 import io.github.langchain4j.moi.llamacpp.LlamaCppException;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * A loaded GGUF model with Mixture of Inputs in its decode loop, serving concurrent requests.
@@ -62,9 +62,9 @@ public final class MoiEngine implements Engine {
     private Thread decodingThread; // guarded by lock; started on demand, ends when idle
     private volatile boolean closed;
 
-    private MoiEngine(NativeModel model) {
+    private MoiEngine(NativeModel model, MoiFeedback.OffPath offPath) {
         this.model = model;
-        this.loop = new DecodeLoop(model, () -> closed);
+        this.loop = new DecodeLoop(model, () -> closed, offPath);
         this.chatTemplate = model.chatTemplate() == null ? null : ChatTemplate.jinja(model.chatTemplate(),
                 model.bosText(), model.eosText(), ChatTemplate.of("llama.cpp's built-in chat template",
                         (turns, addAssistantPrefix) -> model.applyBuiltinTemplate(
@@ -78,9 +78,26 @@ public final class MoiEngine implements Engine {
 
     /** Loads the model; throws {@link ModelFileException} naming the problem for a bad file. */
     public static MoiEngine load(EngineConfig config) {
+        return load(config, MoiFeedback.OffPath.TOKENS);
+    }
+
+    /** With a choice of how OFF sequences are fed back (tests: the embedding path must equal the token path). */
+    static MoiEngine load(EngineConfig config, MoiFeedback.OffPath offPath) {
         Objects.requireNonNull(config, "config");
         try {
-            return new MoiEngine(NativeModel.load(config));
+            return new MoiEngine(NativeModel.load(NativeParams.toLoadParams(config)), offPath);
+        } catch (LlamaCppException e) {
+            throw fromBinding(e);
+        }
+    }
+
+    /**
+     * Checks that a path names a readable regular file, before a long load or a model download;
+     * throws {@link ModelFileException} naming the problem (missing, a directory, a broken link...).
+     */
+    public static void checkModelFile(Path path) {
+        try {
+            GgufFile.checkPath(path);
         } catch (LlamaCppException e) {
             throw fromBinding(e);
         }
@@ -95,21 +112,13 @@ public final class MoiEngine implements Engine {
     /** Generates one answer; blocks until done. Thread-safe: concurrent calls are decoded together. */
     @Override
     public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
-        return generate(request, listener, false);
-    }
-
-    /**
-     * @param embeddingPathWhenOff feed OFF-mode tokens through {@code batch.embd} as their embedding rows
-     *                             (tests use it to show that the embedding path equals the token path)
-     */
-    GenerationResult generate(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
         synchronized (lock) {
             if (Thread.currentThread() == decodingThread) {
                 throw new IllegalStateException("a generation is already running on this thread: generate() was called "
                         + "from a listener, which runs on the decoding thread and must not wait for it");
             }
         }
-        return enqueue(request, listener, embeddingPathWhenOff).await();
+        return enqueue(request, listener).await();
     }
 
     /**
@@ -122,12 +131,12 @@ public final class MoiEngine implements Engine {
      */
     @Override
     public CompletableFuture<GenerationResult> submit(GenerationRequest request, GenerationListener listener) {
-        return enqueue(request, listener, false).result;
+        return enqueue(request, listener).result;
     }
 
-    private Job enqueue(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
+    private Job enqueue(GenerationRequest request, GenerationListener listener) {
         Objects.requireNonNull(request, "request");
-        Job job = new Job(request, listener == null ? GenerationListener.NONE : listener, embeddingPathWhenOff);
+        Job job = new Job(request, listener == null ? GenerationListener.NONE : listener);
         synchronized (lock) {
             ensureOpen();
             if (queue.size() >= QUEUE_CAPACITY) {
@@ -314,67 +323,6 @@ public final class MoiEngine implements Engine {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the model is closed");
-        }
-    }
-
-    /**
-     * A request waiting for, or being served by, the decoding thread.
-     *
-     * <p>The one cancellation mechanism: a job is cancelled once its future is done before the engine
-     * finished it (the caller cancelled the future, a blocked caller was interrupted) or its listener says
-     * so; the decode loop checks this before every token and ends the generation, freeing its sequence.
-     */
-    static final class Job {
-        final GenerationRequest request;
-        final GenerationListener listener;
-        final boolean embeddingPathWhenOff;
-        final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
-
-        Job(GenerationRequest request, GenerationListener listener, boolean embeddingPathWhenOff) {
-            this.request = request;
-            this.listener = listener;
-            this.embeddingPathWhenOff = embeddingPathWhenOff;
-        }
-
-        void complete(GenerationResult value) {
-            result.complete(value);
-        }
-
-        /** Whether whoever waits for this job has given up on it (see the class comment). */
-        boolean isCancelled() {
-            return result.isDone() || listener.isCancelled();
-        }
-
-        void fail(Throwable error) {
-            result.completeExceptionally(error instanceof LlamaCppException e ? fromBinding(e) : error);
-        }
-
-        GenerationResult await() {
-            try {
-                return result.get();
-            } catch (InterruptedException e) {
-                result.cancel(false); // ends the generation and frees its sequence: nobody waits for it
-                Thread.currentThread().interrupt();
-                throw new MoiEngineException("interrupted while waiting for the generation", e);
-            } catch (CancellationException e) {
-                throw new MoiEngineException("the generation was cancelled", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                throw new MoiEngineException(String.valueOf(cause.getMessage()), cause);
-            }
-        }
-    }
-
-    static void checkPromptFits(int promptTokens, int contextSize) {
-        if (promptTokens >= contextSize) {
-            throw new ContextOverflowException("prompt has " + promptTokens + " tokens but the context holds "
-                    + contextSize + " (including at least one generated token); shorten the prompt or raise contextSize");
         }
     }
 }

@@ -3,7 +3,6 @@ package io.github.langchain4j.moi.llamacpp;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.engine.EngineConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +84,7 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /** Checks and loads the model file, then creates its context. */
-    public static NativeModel load(EngineConfig config) {
+    public static NativeModel load(LoadParams config) {
         GgufFile file = GgufFile.read(config.modelPath());
         LlamaCpp lib = NativeLibrary.get();
 
@@ -102,8 +101,8 @@ public final class NativeModel implements AutoCloseable {
         }
         int trainCtx = lib.llama_model_n_ctx_train(model);
         int nCtx = config.contextSize() > 0 ? config.contextSize()
-                : trainCtx > 0 ? Math.min(trainCtx, EngineConfig.DEFAULT_CONTEXT_SIZE) : EngineConfig.DEFAULT_CONTEXT_SIZE;
-        int nSequences = config.maxSequences();
+                : trainCtx > 0 ? Math.min(trainCtx, config.defaultContextSize()) : config.defaultContextSize();
+        int nSequences = config.sequences();
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
 
         LlamaCpp.ContextParams.ByValue cp = lib.llama_context_default_params();
@@ -403,7 +402,7 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /** A sampler for this model; the caller closes it. */
-    public NativeSampler newSampler(io.github.langchain4j.moi.engine.SamplingOptions options, String grammar) {
+    public NativeSampler newSampler(SamplerParams options, String grammar) {
         ensureOpen();
         return new NativeSampler(lib, vocab, ctx, options, grammar, this);
     }

@@ -2,7 +2,6 @@ package io.github.langchain4j.moi.llamacpp;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.engine.SamplingOptions;
 
 /**
  * llama.cpp's own sampler chain (repeat, frequency and presence penalties, top-k, top-p, min-p, temperature, then a seeded random choice,
@@ -34,7 +33,7 @@ public final class NativeSampler implements AutoCloseable {
     private int rejections; // tokens the grammar refused after the chain chose them
     private int accepted; // tokens the grammar accepted
 
-    NativeSampler(LlamaCpp lib, Pointer vocab, Pointer ctx, SamplingOptions options, String grammarText,
+    NativeSampler(LlamaCpp lib, Pointer vocab, Pointer ctx, SamplerParams options, String grammarText,
                   NativeModel model) {
         this.lib = lib;
         this.ctx = ctx;

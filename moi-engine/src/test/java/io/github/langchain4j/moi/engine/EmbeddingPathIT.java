@@ -60,11 +60,12 @@ class EmbeddingPathIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void greedy_off_through_the_embedding_path_generates_the_same_tokens(String architecture, Path path, String text) {
-        try (MoiEngine engine = MoiEngine.load(EngineConfig.of(path).withContextSize(256))) {
-            GenerationRequest request = GenerationRequest.of(text, SamplingOptions.GREEDY,
-                    new MoiOptions(MoiMode.OFF, 1.0, 20), 32);
-            GenerationResult viaTokens = engine.generate(request, null, false);
-            GenerationResult viaEmbeddings = engine.generate(request, null, true);
+        GenerationRequest request = GenerationRequest.of(text, SamplingOptions.GREEDY,
+                new MoiOptions(MoiMode.OFF, 1.0, 20), 32);
+        try (MoiEngine engine = MoiEngine.load(EngineConfig.of(path).withContextSize(256));
+             MoiEngine rows = MoiEngine.load(EngineConfig.of(path).withContextSize(256), MoiFeedback.OffPath.EMBEDDING_ROWS)) {
+            GenerationResult viaTokens = engine.generate(request, null);
+            GenerationResult viaEmbeddings = rows.generate(request, null);
             assertThat(viaTokens.outputTokens()).isGreaterThan(8);
             assertThat(viaEmbeddings.tokens()).containsExactly(viaTokens.tokens());
         }

@@ -68,7 +68,7 @@ class MisuseTest {
         assertThatThrownBy(model::clearCache).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> model.trimCache(0)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> model.embeddingRow(5)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> model.newSampler(SamplingOptions.DEFAULTS, null)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> model.newSampler(NativeParams.toSamplerParams(SamplingOptions.DEFAULTS), null)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -35,7 +35,7 @@ class PromptInjectionIT {
     static void load() {
         EngineConfig config = EngineConfig.of(TestModels.defaultModel()).withContextSize(1024);
         engine = MoiEngine.load(config);
-        model = NativeModel.load(config);
+        model = NativeModel.load(NativeParams.toLoadParams(config));
         template = ChatTemplate.jinja(model.chatTemplate(), model.bosText(), model.eosText(), null);
     }
 

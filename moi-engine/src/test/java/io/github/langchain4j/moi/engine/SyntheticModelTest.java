@@ -128,8 +128,11 @@ class SyntheticModelTest {
     @Test
     void greedy_off_through_the_embedding_path_generates_the_same_tokens() {
         GenerationRequest request = GenerationRequest.of("the lazy dog", SamplingOptions.GREEDY, MoiOptions.OFF, 24);
-        GenerationResult viaTokens = engine.generate(request, null, false);
-        GenerationResult viaEmbeddings = engine.generate(request, null, true);
+        GenerationResult viaTokens = engine.generate(request, null);
+        GenerationResult viaEmbeddings;
+        try (MoiEngine rows = MoiEngine.load(config(TinyModel.shared()), MoiFeedback.OffPath.EMBEDDING_ROWS)) {
+            viaEmbeddings = rows.generate(request, null);
+        }
         assertThat(viaTokens.outputTokens()).isEqualTo(24);
         assertThat(viaEmbeddings.tokens()).containsExactly(viaTokens.tokens());
     }
@@ -138,10 +141,11 @@ class SyntheticModelTest {
     @ValueSource(ints = {GgufWriter.GGML_F16, GgufWriter.GGML_Q8_0})
     void quantized_token_embeddings_are_dequantized_like_the_graph_does(int type, @TempDir Path dir) {
         Path file = TinyModel.writer(3, type).write(dir.resolve("tiny-" + type + ".gguf"));
-        try (MoiEngine quantized = MoiEngine.load(config(file))) {
-            GenerationRequest request = GenerationRequest.of("the lazy dog", SamplingOptions.GREEDY, MoiOptions.OFF, 16);
-            assertThat(quantized.generate(request, null, true).tokens())
-                    .containsExactly(quantized.generate(request, null, false).tokens());
+        GenerationRequest request = GenerationRequest.of("the lazy dog", SamplingOptions.GREEDY, MoiOptions.OFF, 16);
+        try (MoiEngine quantized = MoiEngine.load(config(file));
+             MoiEngine rows = MoiEngine.load(config(file), MoiFeedback.OffPath.EMBEDDING_ROWS)) {
+            assertThat(rows.generate(request, null).tokens())
+                    .containsExactly(quantized.generate(request, null).tokens());
         }
     }
 

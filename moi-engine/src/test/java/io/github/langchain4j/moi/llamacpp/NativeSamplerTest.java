@@ -1,8 +1,6 @@
 package io.github.langchain4j.moi.llamacpp;
 
 import com.sun.jna.Pointer;
-import io.github.langchain4j.moi.engine.EngineConfig;
-import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +39,11 @@ class NativeSamplerTest {
     @Test
     void aGrammarThatAllowsNoTokenEndsWithAClearErrorInsteadOfAnUnconstrainedToken() {
         // no token can be a NUL character (the engine's validator refuses this grammar; the sampler checks too)
-        try (NativeModel model = NativeModel.load(EngineConfig.of(TinyModel.shared()).withContextSize(256)
-                .withThreads(1).withMaxSequences(1))) {
+        try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256)
+                .withThreads(1).withSequences(1))) {
             int[] prompt = model.tokenize("once upon a time", true, false);
             model.decodeTokens(prompt, 0, prompt.length, 0);
-            try (NativeSampler sampler = model.newSampler(SamplingOptions.GREEDY, "root ::= \"a\" \"\\x00\"")) {
+            try (NativeSampler sampler = model.newSampler(SamplerParams.GREEDY, "root ::= \"a\" \"\\x00\"")) {
                 assertThat(model.tokenBytes(sampler.sample())).isEqualTo(new byte[]{'a'});
                 assertThatThrownBy(sampler::sample)
                         .isInstanceOf(LlamaCppException.class)
@@ -60,8 +58,8 @@ class NativeSamplerTest {
     /** Greedy tokens of our sampler and of a grammar-first llama.cpp chain, step by step on one context. */
     private static Outcome generate(String grammar) {
         LlamaCpp lib = NativeLibrary.get();
-        try (NativeModel model = NativeModel.load(EngineConfig.of(TinyModel.shared()).withContextSize(256).withThreads(1)
-                .withMaxSequences(1))) {
+        try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256).withThreads(1)
+                .withSequences(1))) {
             int[] prompt = model.tokenize("once upon a time there was", true, false);
             model.decodeTokens(prompt, 0, prompt.length, 0);
             Pointer reference = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params());
@@ -70,7 +68,7 @@ class NativeSamplerTest {
             List<Integer> ours = new ArrayList<>();
             List<Integer> theirs = new ArrayList<>();
             StringBuilder text = new StringBuilder();
-            try (NativeSampler sampler = model.newSampler(SamplingOptions.GREEDY, grammar)) {
+            try (NativeSampler sampler = model.newSampler(SamplerParams.GREEDY, grammar)) {
                 int pos = prompt.length;
                 for (int step = 0; step < STEPS; step++) {
                     int token = sampler.sample();
