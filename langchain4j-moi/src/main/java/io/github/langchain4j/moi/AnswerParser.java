@@ -1,14 +1,13 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
-import static io.github.langchain4j.moi.prompt.ToolCallFormat.CALL_CLOSE;
-import static io.github.langchain4j.moi.prompt.ToolCallFormat.CALL_OPEN;
-import static io.github.langchain4j.moi.prompt.ToolCallFormat.FENCE_CLOSE;
-import static io.github.langchain4j.moi.prompt.ToolCallFormat.FENCE_OPEN;
+import static io.github.langchain4j.moi.ToolCallFormat.CALL_CLOSE;
+import static io.github.langchain4j.moi.ToolCallFormat.CALL_OPEN;
+import static io.github.langchain4j.moi.ToolCallFormat.FENCE_CLOSE;
+import static io.github.langchain4j.moi.ToolCallFormat.FENCE_OPEN;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCall;
-import io.github.langchain4j.moi.MoiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * Reads a model's answer as it is generated: plain text, or one or more tool calls: JSON objects
  * {@code {"name": ..., "arguments": ...}}, each in {@code <tool_call>} tags, together in a {@code ```json}
- * block, or bare. Internal API.
+ * block, or bare.
  *
  * <p>Feed it text with {@link #accept(String)} (one chunk at a time while streaming, or the whole answer) and
  * call {@link #finish()} at the end. Text is passed on as soon as it cannot be the start of a tool call; a
@@ -26,7 +25,7 @@ import java.util.function.Supplier;
  * arguments of a call equal its final arguments exactly. A tool that takes no arguments gets one partial
  * call with its whole arguments.
  */
-public final class AnswerParser {
+final class AnswerParser {
 
     /** Receives what the parser reads. */
     public interface Listener {

@@ -23,8 +23,6 @@ import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.PromptText;
-import io.github.langchain4j.moi.prompt.AnswerParser;
-import io.github.langchain4j.moi.prompt.ChatPrompt;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
 import static dev.langchain4j.model.chat.request.ToolChoice.AUTO;
 import static dev.langchain4j.model.chat.request.ToolChoice.NONE;
@@ -31,9 +31,9 @@ import java.util.stream.Collectors;
 /**
  * What one chat request becomes for the engine: the conversation as chat-template turns (tools and the
  * answer's JSON schema described in the system message), the grammar that constrains the answer, and the
- * parser that reads the answer back. Internal API.
+ * parser that reads the answer back.
  */
-public final class ChatPrompt {
+final class ChatPrompt {
 
     /** The system message used when the conversation has none but tools or a JSON schema must be described. */
     static final String DEFAULT_SYSTEM_MESSAGE = "You are a helpful assistant.";

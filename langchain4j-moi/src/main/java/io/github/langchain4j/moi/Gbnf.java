@@ -1,7 +1,7 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
 /**
- * Writing GBNF (llama.cpp's grammar format): literals, class characters and rule names. Internal API. What
+ * Writing GBNF (llama.cpp's grammar format): literals, class characters and rule names. What
  * this package writes is checked by {@link io.github.langchain4j.moi.engine.GbnfValidator}.
  */
 final class Gbnf {

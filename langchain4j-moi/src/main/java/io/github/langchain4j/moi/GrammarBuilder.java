@@ -1,4 +1,4 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
 import io.github.langchain4j.moi.engine.GbnfValidator;
 import java.util.LinkedHashMap;

@@ -1,14 +1,14 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.JSON_ARRAY;
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.JSON_BOOLEAN;
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.JSON_INTEGER;
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.JSON_NULL;
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.JSON_NUMBER;
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.JSON_OBJECT;
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.JSON_STRING;
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.JSON_VALUE;
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.WS;
+import static io.github.langchain4j.moi.GrammarBuilder.JSON_ARRAY;
+import static io.github.langchain4j.moi.GrammarBuilder.JSON_BOOLEAN;
+import static io.github.langchain4j.moi.GrammarBuilder.JSON_INTEGER;
+import static io.github.langchain4j.moi.GrammarBuilder.JSON_NULL;
+import static io.github.langchain4j.moi.GrammarBuilder.JSON_NUMBER;
+import static io.github.langchain4j.moi.GrammarBuilder.JSON_OBJECT;
+import static io.github.langchain4j.moi.GrammarBuilder.JSON_STRING;
+import static io.github.langchain4j.moi.GrammarBuilder.JSON_VALUE;
+import static io.github.langchain4j.moi.GrammarBuilder.WS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.exception.UnsupportedFeatureException;

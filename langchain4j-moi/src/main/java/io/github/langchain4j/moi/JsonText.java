@@ -1,4 +1,4 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -24,7 +24,6 @@ import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.model.ModelCache;
-import io.github.langchain4j.moi.prompt.ChatPrompt;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

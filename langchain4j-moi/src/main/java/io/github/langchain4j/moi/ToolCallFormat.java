@@ -1,6 +1,6 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
-import static io.github.langchain4j.moi.prompt.GrammarBuilder.WS;
+import static io.github.langchain4j.moi.GrammarBuilder.WS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,4 +1,4 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCall;
-import io.github.langchain4j.moi.MoiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.github.langchain4j.moi.prompt;
+package io.github.langchain4j.moi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
