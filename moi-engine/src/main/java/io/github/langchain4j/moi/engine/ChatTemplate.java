@@ -33,7 +33,7 @@ import java.util.function.BiFunction;
  * often trim). A template that changes content in any other way is refused, rather than guessing where
  * text ends and markup begins.
  */
-public final class ChatTemplate {
+final class ChatTemplate {
 
     /** Renders turns to one string; the boolean is add_generation_prompt. */
     interface Renderer extends BiFunction<List<ChatTurn>, Boolean, String> {

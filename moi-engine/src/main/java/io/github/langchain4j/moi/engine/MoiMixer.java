@@ -21,7 +21,7 @@ import java.util.Objects;
  * <p>Runs once per generated token over the whole vocabulary, so the scan is a single pass with a
  * size-k min-heap over primitive arrays: O(V log k) time and O(k) memory.
  */
-public final class MoiMixer {
+final class MoiMixer {
 
     private MoiMixer() {
     }

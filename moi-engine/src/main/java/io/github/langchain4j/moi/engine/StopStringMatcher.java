@@ -11,7 +11,7 @@ import java.util.Objects;
  * before it is returned and nothing more ever is. When several stop strings are complete, the one that starts
  * first wins. Empty stop strings are ignored. Not thread-safe.
  */
-public final class StopStringMatcher {
+final class StopStringMatcher {
 
     private final List<String> stops;
     private final StringBuilder held = new StringBuilder();

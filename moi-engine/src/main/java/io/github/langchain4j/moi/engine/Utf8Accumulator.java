@@ -11,7 +11,7 @@ import java.util.Objects;
  * surrogates ({@code ED A0..BF xx}), which the JDK replaces with one U+FFFD and this class with one per byte.
  * Not thread-safe.
  */
-public final class Utf8Accumulator {
+final class Utf8Accumulator {
 
     private static final char REPLACEMENT = '\uFFFD';
 

@@ -23,7 +23,7 @@ import java.util.Map;
  * opened globally by {@link NativeLibrary}, and a current {@code libllama} loaded after it would bind its
  * {@code ggml_*} calls to the b4916 copies inside it.
  */
-public final class LlamaLibraries {
+final class LlamaLibraries {
 
     /** The two supported llama.cpp C API generations. */
     public enum Generation {
