@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.Engine;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils;
@@ -22,8 +23,6 @@ import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.PromptText;
-import io.github.langchain4j.moi.prompt.AnswerParser;
-import io.github.langchain4j.moi.prompt.ChatPrompt;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -55,7 +54,7 @@ final class ChatGeneration {
      * @throws UnsupportedFeatureException for what this model cannot do
      * @throws IllegalArgumentException    for values out of range
      */
-    static ChatGeneration prepare(ChatRequest chatRequest, ModelRuntime runtime, boolean logRequests,
+    static ChatGeneration prepare(ChatRequest chatRequest, Engine runtime, boolean logRequests,
                                   boolean logResponses) {
         String requestedModel = chatRequest.parameters().modelName();
         if (requestedModel != null && !requestedModel.equals(runtime.modelName())) {
@@ -80,7 +79,7 @@ final class ChatGeneration {
     }
 
     /** Generates on the calling thread and returns the response. */
-    ChatResponse call(ModelRuntime runtime) {
+    ChatResponse call(Engine runtime) {
         GenerationResult result = runtime.generate(request, GenerationListener.NONE);
         if (result.finishReason() == io.github.langchain4j.moi.engine.FinishReason.CANCELLED) {
             throw closedWhileGenerating();
@@ -99,7 +98,7 @@ final class ChatGeneration {
      * hears nothing more. A handler callback that throws ends the generation too: the handler gets that
      * exception in {@code onError}, and nothing after it.
      */
-    void stream(ModelRuntime runtime, StreamingChatResponseHandler handler, Handle handle) {
+    void stream(Engine runtime, StreamingChatResponseHandler handler, Handle handle) {
         CompletableFuture<GenerationResult> pending = null;
         try {
             AnswerParser parser = prompt.newAnswerParser(new AnswerParser.Listener() {
@@ -194,7 +193,7 @@ final class ChatGeneration {
             return pending.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
+                throw EngineErrors.toMoiException(cause);
             }
             throw e;
         }

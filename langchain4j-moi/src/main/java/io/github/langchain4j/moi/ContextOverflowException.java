@@ -8,4 +8,8 @@ public class ContextOverflowException extends MoiException {
     public ContextOverflowException(String message) {
         super(message);
     }
+
+    public ContextOverflowException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

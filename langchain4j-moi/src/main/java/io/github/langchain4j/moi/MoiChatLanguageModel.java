@@ -1,5 +1,8 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.MoiEngine;
+import io.github.langchain4j.moi.engine.Engine;
+import io.github.langchain4j.moi.engine.MoiMode;
 import static dev.langchain4j.internal.Utils.getOrDefault;
 import static java.util.Arrays.asList;
 
@@ -21,7 +24,6 @@ import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.model.ModelCache;
-import io.github.langchain4j.moi.prompt.ChatPrompt;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -66,7 +68,7 @@ import java.util.function.Function;
  */
 public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, AutoCloseable {
 
-    private final ModelRuntime runtime;
+    private final Engine runtime;
     private final MoiChatRequestParameters defaultRequestParameters;
     private final List<ChatModelListener> listeners;
     private final boolean logRequests;
@@ -79,7 +81,12 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         // fail on a bad option, or on tools or a response format this model cannot serve, before loading
         EngineMapping.validate(defaults);
         ChatPrompt.from(List.of(), defaults);
-        ModelRuntime runtime = builder.runtimeLoader.apply(builder.toEngineConfig());
+        Engine runtime;
+        try {
+            runtime = builder.runtimeLoader.apply(builder.toEngineConfig());
+        } catch (RuntimeException e) {
+            throw EngineErrors.toMoiException(e);
+        }
         try {
             if (defaults.modelName() != null && !defaults.modelName().equals(runtime.modelName())) {
                 throw ChatGeneration.modelNameNotSupported(defaults.modelName(), runtime.modelName());
@@ -92,7 +99,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
             runtime.close();
             throw e;
         }
-        this.runtime = new CountingRuntime(runtime, inFlight);
+        this.runtime = new CountingEngine(runtime, inFlight);
         this.listeners = List.copyOf(getOrDefault(builder.listeners, List.of()));
         this.logRequests = getOrDefault(builder.logRequests, false);
         this.logResponses = getOrDefault(builder.logResponses, false);
@@ -160,14 +167,19 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         runtime.close();
     }
 
-    /** Counts the generations that the engine is working on, for {@link #requestsInFlight()}. */
-    private record CountingRuntime(ModelRuntime delegate, AtomicInteger inFlight) implements ModelRuntime {
+    /**
+     * The adapter's side of the engine: counts the generations it is working on (for {@link #requestsInFlight()})
+     * and turns the engine's exceptions into this adapter's ({@link EngineErrors}).
+     */
+    private record CountingEngine(Engine delegate, AtomicInteger inFlight) implements Engine {
 
         @Override
         public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
             inFlight.incrementAndGet();
             try {
                 return delegate.generate(request, listener);
+            } catch (RuntimeException e) {
+                throw EngineErrors.toMoiException(e);
             } finally {
                 inFlight.decrementAndGet();
             }
@@ -179,7 +191,10 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
             CompletableFuture<GenerationResult> pending;
             try {
                 pending = delegate.submit(request, listener);
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
+                inFlight.decrementAndGet();
+                throw EngineErrors.toMoiException(e);
+            } catch (Error e) {
                 inFlight.decrementAndGet();
                 throw e;
             }
@@ -189,7 +204,11 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
 
         @Override
         public PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
-            return delegate.applyChatTemplate(turns, addAssistantPrefix);
+            try {
+                return delegate.applyChatTemplate(turns, addAssistantPrefix);
+            } catch (RuntimeException e) {
+                throw EngineErrors.toMoiException(e);
+            }
         }
 
         @Override
@@ -251,7 +270,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         private List<ChatModelListener> listeners;
         private Boolean logRequests;
         private Boolean logResponses;
-        private Function<EngineConfig, ModelRuntime> runtimeLoader = ModelRuntime::load;
+        private Function<EngineConfig, Engine> runtimeLoader = MoiEngine::load;
 
         protected Builder() {
         }
@@ -431,7 +450,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         }
 
         /** Replaces the engine: for tests without a native model. */
-        Builder runtimeLoader(Function<EngineConfig, ModelRuntime> runtimeLoader) {
+        Builder runtimeLoader(Function<EngineConfig, Engine> runtimeLoader) {
             this.runtimeLoader = runtimeLoader;
             return this;
         }

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.MoiMode;
 import static dev.langchain4j.internal.Utils.getOrDefault;
 
 import dev.langchain4j.model.chat.request.ChatRequestParameters;

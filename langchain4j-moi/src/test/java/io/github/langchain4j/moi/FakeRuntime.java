@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
@@ -20,7 +21,7 @@ import java.util.function.Function;
  * A model without native code: renders ChatML, records what it is asked, and "generates" scripted answers
  * chunk by chunk (one token per chunk), polling for cancellation between chunks.
  */
-final class FakeRuntime implements ModelRuntime {
+final class FakeRuntime implements Engine {
 
     static final String NAME = "fake-model";
 
@@ -47,7 +48,7 @@ final class FakeRuntime implements ModelRuntime {
         return this;
     }
 
-    Function<EngineConfig, ModelRuntime> loader() {
+    Function<EngineConfig, Engine> loader() {
         return config -> {
             configs.add(config);
             return this;

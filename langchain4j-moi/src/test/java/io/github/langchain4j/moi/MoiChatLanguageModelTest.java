@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.MoiMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -559,14 +560,36 @@ class MoiChatLanguageModelTest {
     @Test
     void a_failing_generation_reaches_on_error_when_streaming() {
         MoiChatLanguageModel model = builder().build();
-        ContextOverflowException failure = new ContextOverflowException("prompt too long");
+        // what the engine throws; the handler gets the adapter's exception of the same kind, with it as the cause
+        var failure = new io.github.langchain4j.moi.engine.ContextOverflowException("prompt too long");
         fake.failure = failure;
         RecordingHandler handler = new RecordingHandler();
 
         model.chat("hi", handler);
 
-        assertThatThrownBy(() -> handler.response.get(10, TimeUnit.SECONDS)).hasCauseReference(failure);
+        assertThatThrownBy(() -> handler.response.get(10, TimeUnit.SECONDS)).cause()
+                .isExactlyInstanceOf(ContextOverflowException.class).hasMessage("prompt too long")
+                .cause().isSameAs(failure);
         assertThat(handler.events).containsExactly("error");
+    }
+
+    @Test
+    void engine_failures_reach_callers_as_the_adapters_exceptions_with_the_engines_as_cause() {
+        MoiChatLanguageModel model = builder().build();
+        var overflow = new io.github.langchain4j.moi.engine.ContextOverflowException("prompt too long");
+        fake.failure = overflow;
+        assertThatThrownBy(() -> model.chat("hi")).isExactlyInstanceOf(ContextOverflowException.class)
+                .hasMessage("prompt too long").cause().isSameAs(overflow);
+
+        var other = new io.github.langchain4j.moi.engine.MoiEngineException("non-finite logit");
+        fake.failure = other;
+        assertThatThrownBy(() -> model.chat("hi")).isExactlyInstanceOf(MoiException.class)
+                .hasMessage("non-finite logit").cause().isSameAs(other);
+
+        var badFile = new io.github.langchain4j.moi.engine.ModelFileException("not a GGUF file");
+        assertThatThrownBy(() -> builder().runtimeLoader(config -> {
+            throw badFile;
+        }).build()).isExactlyInstanceOf(ModelFileException.class).hasMessage("not a GGUF file").cause().isSameAs(badFile);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.MoiMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.chat.request.ChatRequestParameters;

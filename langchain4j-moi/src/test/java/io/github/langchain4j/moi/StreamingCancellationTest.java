@@ -1,5 +1,7 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.MoiEngine;
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.PromptText;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,9 +50,9 @@ class StreamingCancellationTest {
     }
 
     /** The engine on the tiny model, which has no chat template: turns are joined as plain text. */
-    private static ModelRuntime tinyRuntime(EngineConfig config) {
-        ModelRuntime engine = ModelRuntime.load(config);
-        return new ModelRuntime() {
+    private static Engine tinyRuntime(EngineConfig config) {
+        Engine engine = MoiEngine.load(config);
+        return new Engine() {
             @Override
             public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
                 return engine.generate(request, listener);

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi;
 
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.FinishReason;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
  * A model without native code for the starter's tests (same package as the model, to reach its runtime seam):
  * it writes "x" every 5 ms, on its own thread like the engine, until the generation is cancelled.
  */
-public final class EndlessRuntime implements ModelRuntime {
+public final class EndlessRuntime implements Engine {
 
     /** Makes the builder use this runtime instead of loading its model file. */
     public static MoiChatLanguageModel.Builder install(MoiChatLanguageModel.Builder builder) {

@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi;
 
 import io.github.langchain4j.moi.engine.ChatTurn;
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.FinishReason;
 import io.github.langchain4j.moi.engine.GenerationListener;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
  * A model without native code for the starter's tests (same package as the model, to reach its runtime seam): it
  * records the configuration it is loaded with and the last request, and answers "ok".
  */
-public final class RecordingRuntime implements ModelRuntime {
+public final class RecordingRuntime implements Engine {
 
     private volatile EngineConfig config;
     private volatile GenerationRequest lastRequest;

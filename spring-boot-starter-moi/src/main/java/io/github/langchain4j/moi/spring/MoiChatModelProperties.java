@@ -1,7 +1,7 @@
 package io.github.langchain4j.moi.spring;
 
 import dev.langchain4j.model.chat.request.ResponseFormatType;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

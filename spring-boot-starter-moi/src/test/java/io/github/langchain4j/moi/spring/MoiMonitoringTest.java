@@ -13,7 +13,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.github.langchain4j.moi.MoiChatResponseMetadata;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.Mixture;
 import io.github.langchain4j.moi.engine.MoiStep;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,9 +1,9 @@
 package io.github.langchain4j.moi.samples.bench;
 
+import io.github.langchain4j.moi.engine.MoiEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.langchain4j.moi.engine.EngineConfig;
-import io.github.langchain4j.moi.llamacpp.GgufFile;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.model.ModelCache;
 import picocli.CommandLine.Command;
@@ -89,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         validate();
         Path path = model != null ? model : new ModelCache().resolve(KnownModel.DEFAULT);
-        GgufFile.checkPath(path);
+        MoiEngine.checkModelFile(path);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", path.getFileName().toString());
         json.put("threads", threads);

@@ -7,7 +7,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.DecodeTimings;
 import io.github.langchain4j.moi.engine.EngineConfig;
@@ -17,6 +17,7 @@ import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
+import io.github.langchain4j.moi.llamacpp.LoadParams;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 
 import java.io.BufferedReader;
@@ -289,8 +290,8 @@ public final class BenchWorker {
         request.path("inputs").forEach(n -> sizes.add(n.asInt()));
         int maxInputs = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> msPerStep = new LinkedHashMap<>();
-        try (NativeModel m = NativeModel.load(EngineConfig.of(model).withContextSize(512).withThreads(threads)
-                .withMaxSequences(maxInputs))) {
+        try (NativeModel m = NativeModel.load(LoadParams.of(model).withContextSize(512).withThreads(threads)
+                .withSequences(maxInputs))) {
             int[] prompt = m.tokenize("Write a Java class that implements a thread-safe LRU cache, with comments.", true, false);
             for (int s = 0; s < maxInputs; s++) {
                 m.decodeTokens(prompt, 0, prompt.length, 0, s);

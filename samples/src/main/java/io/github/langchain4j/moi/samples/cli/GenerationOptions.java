@@ -1,14 +1,14 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.PromptText;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GbnfValidator;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.InvalidOptionException;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
-import io.github.langchain4j.moi.llamacpp.GgufFile;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
@@ -200,7 +200,7 @@ final class GenerationOptions {
     /** {@code --model}, else the default model; a missing file is reported here, naming the path. */
     Path modelPath() {
         Path path = model != null ? model : DefaultModelLocator.defaultModelPath();
-        GgufFile.checkPath(path);
+        MoiEngine.checkModelFile(path);
         return path;
     }
 

@@ -1,6 +1,9 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.MoiEngine;
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.MoiException;
+import io.github.langchain4j.moi.engine.MoiEngineException;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.samples.eval.EvalCommand;
 import picocli.CommandLine;
@@ -65,7 +68,7 @@ public final class MoiCli implements Callable<Integer> {
     CommandSpec spec;
 
     public MoiCli() {
-        this(Engine::load);
+        this(MoiEngine::load);
     }
 
     MoiCli(Function<EngineConfig, Engine> engines) {
@@ -91,7 +94,7 @@ public final class MoiCli implements Callable<Integer> {
 
     /** Runs the command line in this JVM (no {@code System.exit}) and returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        return run(Engine::load, out, err, args);
+        return run(MoiEngine::load, out, err, args);
     }
 
     static int run(Function<EngineConfig, Engine> engines, PrintStream out, PrintStream err, String... args) {
@@ -155,7 +158,8 @@ public final class MoiCli implements Callable<Integer> {
             return usageError(new ParameterException(command, String.valueOf(e.getMessage()), e), null);
         }
         PrintWriter err = command.getErr();
-        boolean expected = e instanceof MoiException || e instanceof UncheckedIOException;
+        // the engine's failures (chat, generate) and the chat model's (agent, rag) name their problem
+        boolean expected = e instanceof MoiEngineException || e instanceof MoiException || e instanceof UncheckedIOException;
         String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
         err.println("moi: " + (expected ? message : e.getClass().getSimpleName() + ": " + message));
         if (debugging(parseResult)) {

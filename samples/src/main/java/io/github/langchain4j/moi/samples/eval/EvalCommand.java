@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.samples.eval;
 
-import io.github.langchain4j.moi.llamacpp.GgufFile;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.MoiOptions;
@@ -176,7 +175,7 @@ public final class EvalCommand implements Callable<Integer> {
             seedList.add(SamplingOptions.DEFAULT_SEED + i);
         }
         Path modelPath = model != null ? model : DefaultModelLocator.defaultModelPath();
-        GgufFile.checkPath(modelPath);
+        MoiEngine.checkModelFile(modelPath);
         EvalSettings settings = new EvalSettings(commandLine(), taskLabel, problemSeed,
                 modelPath.getFileName().toString(), sampling, maxTokens, mixTopK, seedList, modeList);
         String base = name != null ? name

@@ -1,6 +1,6 @@
 package io.github.langchain4j.moi.samples.eval;
 
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.MoiOptions;
 
 import java.util.ArrayList;

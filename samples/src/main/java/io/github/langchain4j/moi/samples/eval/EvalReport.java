@@ -2,7 +2,7 @@ package io.github.langchain4j.moi.samples.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.github.langchain4j.moi.samples.soak;
 
 import io.github.langchain4j.moi.engine.PromptText;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.FinishReason;

@@ -1,7 +1,7 @@
 package io.github.langchain4j.moi.samples.cli;
 
 import io.github.langchain4j.moi.engine.PromptText;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;

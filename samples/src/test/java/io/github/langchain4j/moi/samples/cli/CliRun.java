@@ -1,5 +1,7 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.MoiEngine;
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.EngineConfig;
 
 import java.io.ByteArrayOutputStream;
@@ -12,7 +14,7 @@ record CliRun(int exitCode, String out, String err) {
 
     /** Runs with the real engine loader (for paths that must fail before any model is loaded). */
     static CliRun run(String... args) {
-        return run(Engine::load, args);
+        return run(MoiEngine::load, args);
     }
 
     static CliRun run(Function<EngineConfig, Engine> engines, String... args) {

@@ -1,7 +1,8 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.PromptText;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.FinishReason;
@@ -32,6 +33,16 @@ class FakeEngine implements Engine {
     Engine load(EngineConfig engineConfig) {
         this.config = engineConfig;
         return this;
+    }
+
+    @Override
+    public String modelName() {
+        return "fake-model";
+    }
+
+    @Override
+    public int contextSize() {
+        return 4096;
     }
 
     @Override

@@ -1,10 +1,11 @@
 package io.github.langchain4j.moi.samples.cli;
 
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.PromptText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.langchain4j.moi.ModelFileException;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.ModelFileException;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,7 +151,7 @@ class MoiCliGenerationTest {
                     io.github.langchain4j.moi.engine.GenerationRequest request,
                     io.github.langchain4j.moi.engine.GenerationListener listener) {
                 listener.onText("partial");
-                throw new io.github.langchain4j.moi.ContextOverflowException("the context window is full");
+                throw new io.github.langchain4j.moi.engine.ContextOverflowException("the context window is full");
             }
         };
 

@@ -75,6 +75,7 @@ class MoiScriptTest {
         repo = Files.createDirectories(dir.resolve("repo"));
         Files.copy(script, repo.resolve("moi"));
         Files.writeString(repo.resolve("pom.xml"), "<project/>");
+        Files.createDirectories(repo.resolve("moi-engine/src"));
         Files.createDirectories(repo.resolve("langchain4j-moi/src"));
         Files.createDirectories(repo.resolve("samples/src"));
         Files.writeString(repo.resolve("samples/pom.xml"), "<project/>");

@@ -2,7 +2,7 @@ package io.github.langchain4j.moi.samples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.Mixture;
 import io.github.langchain4j.moi.engine.MoiStep;
 import org.junit.jupiter.api.Test;

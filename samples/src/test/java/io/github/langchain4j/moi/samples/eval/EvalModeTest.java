@@ -1,6 +1,6 @@
 package io.github.langchain4j.moi.samples.eval;
 
-import io.github.langchain4j.moi.MoiMode;
+import io.github.langchain4j.moi.engine.MoiMode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

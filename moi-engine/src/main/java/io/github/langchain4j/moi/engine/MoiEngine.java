@@ -1,0 +1,328 @@
+package io.github.langchain4j.moi.engine;
+
+import io.github.langchain4j.moi.llamacpp.BadModelFileException;
+import io.github.langchain4j.moi.llamacpp.GgufFile;
+import io.github.langchain4j.moi.llamacpp.LlamaCppException;
+import io.github.langchain4j.moi.llamacpp.NativeModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A loaded GGUF model with Mixture of Inputs in its decode loop, serving concurrent requests.
+ *
+ * <p>The prompt is fed as ordinary tokens. For each generated position: the raw logits are read, the
+ * standard sampler picks token {@code y} (the text that comes out is the sampled tokens), and the next
+ * input is the MoI blend {@code h = sum_i w_i e_i} fed through {@code batch.embd} (or the token {@code y}
+ * itself in {@link MoiMode#OFF}).
+ *
+ * <p>Continuous batching: up to {@link EngineConfig#maxSequences()} generations run at once, each in its own
+ * KV-cache sequence, and one decode call per step advances all of them (see {@link DecodeLoop}). A request
+ * that finds every sequence busy waits in a bounded queue; new requests join between steps. Callers block
+ * in {@link #generate}; listeners are called on the engine's decoding thread.
+ *
+ * <p>Prompt cache: each sequence keeps the prompt of its last generation. A new request goes to the free
+ * sequence whose cached prompt shares the longest prefix with its own (same system prompt, tools, chat
+ * history) and decodes only the rest. Prompts are decoded in blocks of {@value DecodeLoop#PREFILL_BLOCK}
+ * tokens aligned to position 0 and only whole blocks are reused, so a cached position is bit-identical to a
+ * cold prefill (llama.cpp's CPU kernels give slightly different numbers for other batch shapes). Generated
+ * positions are never reused: with MoI they hold mixed inputs, not the tokens the history text says, so an
+ * answer that comes back as history is re-fed as ordinary tokens.
+ */
+public final class MoiEngine implements Engine {
+
+    private static final Logger log = LoggerFactory.getLogger(MoiEngine.class);
+
+    /** Architectures whose embedding path was checked against the token path by the test suite. */
+    public static final Set<String> VERIFIED_ARCHITECTURES = Set.of("qwen2", "gemma3");
+
+    /** Requests that may wait for a free sequence before new ones are refused. */
+    public static final int QUEUE_CAPACITY = 256;
+
+    /**
+     * How long the idle decoding thread waits for the next request before it ends (and with it the hold on a
+     * forgotten engine). Long enough that requests a few seconds apart reuse one thread: each new thread
+     * also brings a new OpenMP team into llama.cpp, and that churn added 20 MiB of RSS over 16 requests
+     * 1.5 s apart when this was one second.
+     */
+    static final long IDLE_LINGER_MILLIS = 30_000;
+
+    private final NativeModel model;
+    private final DecodeLoop loop;
+    private final ChatTemplate chatTemplate; // null for a model without one
+    private final Object lock = new Object();
+    private final ArrayDeque<Job> queue = new ArrayDeque<>();
+    private Thread decodingThread; // guarded by lock; started on demand, ends when idle
+    private volatile boolean closed;
+
+    private MoiEngine(NativeModel model, MoiFeedback.OffPath offPath) {
+        this.model = model;
+        this.loop = new DecodeLoop(model, () -> closed, offPath);
+        this.chatTemplate = model.chatTemplate() == null ? null : ChatTemplate.jinja(model.chatTemplate(),
+                model.bosText(), model.eosText(), ChatTemplate.of("llama.cpp's built-in chat template",
+                        (turns, addAssistantPrefix) -> model.applyBuiltinTemplate(
+                                turns.stream().map(ChatTurn::role).toList(),
+                                turns.stream().map(ChatTurn::content).toList(), addAssistantPrefix)));
+        if (!VERIFIED_ARCHITECTURES.contains(model.architecture())) {
+            log.warn("architecture '{}' has not been verified for MoI's embedding input path (verified: {}); "
+                    + "MoiMode.OFF is unaffected", model.architecture(), VERIFIED_ARCHITECTURES);
+        }
+    }
+
+    /** Loads the model; throws {@link ModelFileException} naming the problem for a bad file. */
+    public static MoiEngine load(EngineConfig config) {
+        return load(config, MoiFeedback.OffPath.TOKENS);
+    }
+
+    /** With a choice of how OFF sequences are fed back (tests: the embedding path must equal the token path). */
+    static MoiEngine load(EngineConfig config, MoiFeedback.OffPath offPath) {
+        Objects.requireNonNull(config, "config");
+        try {
+            return new MoiEngine(NativeModel.load(NativeParams.toLoadParams(config)), offPath);
+        } catch (LlamaCppException e) {
+            throw fromBinding(e);
+        }
+    }
+
+    /**
+     * Checks that a path names a readable regular file, before a long load or a model download;
+     * throws {@link ModelFileException} naming the problem (missing, a directory, a broken link...).
+     */
+    public static void checkModelFile(Path path) {
+        try {
+            GgufFile.checkPath(path);
+        } catch (LlamaCppException e) {
+            throw fromBinding(e);
+        }
+    }
+
+    /** The engine's exception for a failure of the binding: same message, the binding's exception as cause. */
+    static MoiEngineException fromBinding(LlamaCppException e) {
+        return e instanceof BadModelFileException ? new ModelFileException(e.getMessage(), e)
+                : new MoiEngineException(e.getMessage(), e);
+    }
+
+    /** Generates one answer; blocks until done. Thread-safe: concurrent calls are decoded together. */
+    @Override
+    public GenerationResult generate(GenerationRequest request, GenerationListener listener) {
+        synchronized (lock) {
+            if (Thread.currentThread() == decodingThread) {
+                throw new IllegalStateException("a generation is already running on this thread: generate() was called "
+                        + "from a listener, which runs on the decoding thread and must not wait for it");
+            }
+        }
+        return enqueue(request, listener).await();
+    }
+
+    /**
+     * Starts one generation without waiting for it: the future completes with its result, or with the
+     * exception that ended it. The listener is called on the engine's decoding thread.
+     *
+     * <p>Cancelling the returned future ({@code cancel}, or completing it by hand) ends the generation before
+     * its next token and frees its sequence; a queued request never starts. Futures derived from it
+     * ({@code thenApply}...) do not pass a cancel back: cancel this one.
+     */
+    @Override
+    public CompletableFuture<GenerationResult> submit(GenerationRequest request, GenerationListener listener) {
+        return enqueue(request, listener).result;
+    }
+
+    private Job enqueue(GenerationRequest request, GenerationListener listener) {
+        Objects.requireNonNull(request, "request");
+        Job job = new Job(request, listener == null ? GenerationListener.NONE : listener);
+        synchronized (lock) {
+            ensureOpen();
+            if (queue.size() >= QUEUE_CAPACITY) {
+                throw new MoiEngineException("the request queue is full (" + QUEUE_CAPACITY + " waiting for one of "
+                        + model.sequences() + " sequences); retry later or raise maxSequences");
+            }
+            queue.add(job);
+            if (decodingThread == null) {
+                decodingThread = new Thread(this::decodeUntilIdle, "moi-decode");
+                decodingThread.setDaemon(true);
+                decodingThread.start();
+            }
+            lock.notifyAll();
+        }
+        return job;
+    }
+
+    /** The decoding thread: admits queued jobs between steps and steps while any sequence is active. */
+    private void decodeUntilIdle() {
+        try {
+            while (true) {
+                List<Job> admitted = new ArrayList<>();
+                synchronized (lock) {
+                    if (!closed && queue.isEmpty() && !loop.hasActive()) {
+                        lock.wait(IDLE_LINGER_MILLIS); // then let the thread (and a forgotten engine) go
+                    }
+                    if (closed || (queue.isEmpty() && !loop.hasActive())) {
+                        decodingThread = null;
+                        break;
+                    }
+                    queue.removeIf(job -> job.result.isDone()); // cancelled while waiting: never started
+                    while (!queue.isEmpty() && loop.hasFreeSequence(admitted.size())) {
+                        admitted.add(queue.poll());
+                    }
+                }
+                for (Job job : admitted) {
+                    loop.start(job);
+                }
+                loop.step();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shutdownIfClosed();
+        }
+    }
+
+    private void shutdownIfClosed() {
+        List<Job> waiting;
+        synchronized (lock) {
+            if (!closed) {
+                return;
+            }
+            waiting = new ArrayList<>(queue);
+            queue.clear();
+            decodingThread = null;
+        }
+        loop.cancelAll();
+        for (Job job : waiting) {
+            job.fail(new IllegalStateException("the model was closed before this request started"));
+        }
+        if (!model.isClosed()) {
+            model.close();
+        }
+    }
+
+    /**
+     * Formats messages with the model's own chat template (its Jinja source, defaults such as a default system
+     * message included); addAssistantPrefix opens the assistant's turn. Message contents stay text: special
+     * tokens written in them are not parsed.
+     *
+     * @throws MoiEngineException for a model without a chat template (a base model: pass a raw prompt)
+     */
+    @Override
+    public PromptText applyChatTemplate(List<ChatTurn> messages, boolean addAssistantPrefix) {
+        Objects.requireNonNull(messages, "messages");
+        ensureOpen();
+        if (chatTemplate == null) {
+            throw new MoiEngineException("model " + model.name() + " has no chat template (a base model?); "
+                    + "pass a raw prompt instead");
+        }
+        try {
+            return chatTemplate.render(messages, addAssistantPrefix);
+        } catch (LlamaCppException e) { // llama.cpp's built-in templates, the fallback
+            throw fromBinding(e);
+        }
+    }
+
+    /** Whether the model carries a chat template (instruction-tuned models do, base models usually not). */
+    public boolean hasChatTemplate() {
+        return model.chatTemplate() != null;
+    }
+
+    /** Token count of a prompt, as the decode loop tokenizes it (BOS included where the model adds one). */
+    public int countTokens(PromptText prompt) {
+        Objects.requireNonNull(prompt, "prompt");
+        ensureOpen();
+        try {
+            return DecodeLoop.tokenize(model, prompt).length;
+        } catch (LlamaCppException e) {
+            throw fromBinding(e);
+        }
+    }
+
+    /** The model's name from its metadata (general.name), or the file name. */
+    @Override
+    public String modelName() {
+        return model.name();
+    }
+
+    /** The context window of one generation, in tokens. */
+    @Override
+    public int contextSize() {
+        return model.contextSize();
+    }
+
+    /** How many generations run at once. */
+    public int maxSequences() {
+        return model.sequences();
+    }
+
+    /** Generations running now. */
+    public int activeSequences() {
+        return loop.activeCount();
+    }
+
+    /** The model's architecture (general.architecture), e.g. "qwen2", "gemma3". */
+    public String architecture() {
+        return model.architecture();
+    }
+
+    /** Requests waiting for a free sequence (tests). */
+    int queuedRequests() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
+    /** The loaded native model (package use: tests compare the embedding and token paths). */
+    NativeModel nativeModel() {
+        return model;
+    }
+
+    /** Where the decoding thread spent its time so far: native decode, native sampling, Java. */
+    public DecodeTimings timings() {
+        return loop.timings();
+    }
+
+    /** How many prompt tokens the last started generation took from the cache (tests and benchmarks). */
+    int lastReusedTokens() {
+        return loop.lastReusedTokens();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Frees native memory. Generations in progress end with finish reason CANCELLED, queued requests fail.
+     * Safe to call from any thread, a listener included, and more than once.
+     */
+    @Override
+    public void close() {
+        Thread thread;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            thread = decodingThread;
+            lock.notifyAll();
+        }
+        if (thread == null) {
+            shutdownIfClosed();
+        } else if (thread != Thread.currentThread()) {
+            try {
+                thread.join(); // the decoding thread frees the model when it leaves its loop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the model is closed");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.langchain4j.moi.engine;
+
+
+import java.util.Objects;
+
+/**
+ * How generated positions are fed back: the mode, the concentration {@code beta} of the observed token,
+ * and the size {@code mixTopK} of the support taken from the raw next-token distribution.
+ */
+public record MoiOptions(MoiMode mode, double beta, int mixTopK) {
+
+    public static final double DEFAULT_BETA = 1.0;
+    public static final int DEFAULT_MIX_TOP_K = 20;
+    public static final MoiOptions DEFAULTS = new MoiOptions(MoiMode.MOI, DEFAULT_BETA, DEFAULT_MIX_TOP_K);
+    public static final MoiOptions OFF = new MoiOptions(MoiMode.OFF, DEFAULT_BETA, DEFAULT_MIX_TOP_K);
+
+    public MoiOptions {
+        Objects.requireNonNull(mode, "mode");
+        if (!(beta >= 0) || Double.isInfinite(beta)) {
+            throw new InvalidOptionException("beta", beta, "beta must be a finite number >= 0, was " + beta);
+        }
+        if (mixTopK < 1) {
+            throw new InvalidOptionException("mixTopK", mixTopK, "mixTopK must be >= 1, was " + mixTopK);
+        }
+    }
+}

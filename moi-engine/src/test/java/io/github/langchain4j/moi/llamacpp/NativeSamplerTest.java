@@ -1,0 +1,89 @@
+package io.github.langchain4j.moi.llamacpp;
+
+import com.sun.jna.Pointer;
+import io.github.langchain4j.moi.testing.TinyModel;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Grammar-constrained sampling that checks the chain's token first and filters the vocabulary only on a
+ * rejection picks, under greedy decoding, exactly the tokens that llama.cpp's grammar-first chain picks:
+ * with a strict grammar (the random model's choices are refused and resampled) and a loose one (they pass).
+ */
+class NativeSamplerTest {
+
+    private static final int STEPS = 24;
+
+    @Test
+    void strictGrammarRefusesTheModelsChoicesAndStillMatchesTheGrammarFirstChain() {
+        Outcome outcome = generate("root ::= (\" the\" | \" lazy\" | \" dog\" | \" and\" | \" cat\")+ \".\"");
+        assertThat(outcome.ours).isEqualTo(outcome.reference).hasSizeGreaterThan(3);
+        assertThat(outcome.text).matches("( the| lazy| dog| and| cat)+\\.?");
+        assertThat(outcome.rejections).isPositive();
+    }
+
+    @Test
+    void looseGrammarLetsTheModelsChoicesThroughAndMatchesTheGrammarFirstChain() {
+        Outcome outcome = generate("root ::= [ -~]+");
+        assertThat(outcome.ours).isEqualTo(outcome.reference).hasSizeGreaterThan(3);
+        assertThat(outcome.text).matches("[ -~]+");
+        assertThat(outcome.rejections).isLessThan(outcome.ours.size());
+    }
+
+    @Test
+    void aGrammarThatAllowsNoTokenEndsWithAClearErrorInsteadOfAnUnconstrainedToken() {
+        // no token can be a NUL character (the engine's validator refuses this grammar; the sampler checks too)
+        try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256)
+                .withThreads(1).withSequences(1))) {
+            int[] prompt = model.tokenize("once upon a time", true, false);
+            model.decodeTokens(prompt, 0, prompt.length, 0);
+            try (NativeSampler sampler = model.newSampler(SamplerParams.GREEDY, "root ::= \"a\" \"\\x00\"")) {
+                assertThat(model.tokenBytes(sampler.sample())).isEqualTo(new byte[]{'a'});
+                assertThatThrownBy(sampler::sample)
+                        .isInstanceOf(LlamaCppException.class)
+                        .hasMessageContaining("the grammar allows no token after 1 generated tokens");
+            }
+        }
+    }
+
+    private record Outcome(List<Integer> ours, List<Integer> reference, String text, int rejections) {
+    }
+
+    /** Greedy tokens of our sampler and of a grammar-first llama.cpp chain, step by step on one context. */
+    private static Outcome generate(String grammar) {
+        LlamaCpp lib = NativeLibrary.get();
+        try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256).withThreads(1)
+                .withSequences(1))) {
+            int[] prompt = model.tokenize("once upon a time there was", true, false);
+            model.decodeTokens(prompt, 0, prompt.length, 0);
+            Pointer reference = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params());
+            lib.llama_sampler_chain_add(reference, lib.llama_sampler_init_grammar(model.vocabPointer(), grammar, "root"));
+            lib.llama_sampler_chain_add(reference, lib.llama_sampler_init_greedy());
+            List<Integer> ours = new ArrayList<>();
+            List<Integer> theirs = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
+            try (NativeSampler sampler = model.newSampler(SamplerParams.GREEDY, grammar)) {
+                int pos = prompt.length;
+                for (int step = 0; step < STEPS; step++) {
+                    int token = sampler.sample();
+                    ours.add(token);
+                    theirs.add(lib.llama_sampler_sample(reference, model.contextPointer(), -1));
+                    if (model.isEndOfGeneration(token) || token != theirs.get(step)) {
+                        break;
+                    }
+                    text.append(new String(model.tokenBytes(token), StandardCharsets.UTF_8));
+                    model.decodeTokens(new int[]{token}, 0, 1, pos++);
+                }
+                return new Outcome(ours, theirs, text.toString(), sampler.rejections());
+            } finally {
+                lib.llama_sampler_free(reference);
+            }
+        }
+    }
+}

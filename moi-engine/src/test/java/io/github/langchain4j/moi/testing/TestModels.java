@@ -1,0 +1,23 @@
+package io.github.langchain4j.moi.testing;
+
+import io.github.langchain4j.moi.model.KnownModel;
+import io.github.langchain4j.moi.model.ModelCache;
+
+import java.nio.file.Path;
+
+/** The real models the integration tests run on, fetched and cached on first use (see ModelCache). */
+public final class TestModels {
+
+    private TestModels() {
+    }
+
+    /** The library's default model (Qwen2.5-Coder 0.5B Instruct, qwen2 architecture). */
+    public static Path defaultModel() {
+        return new ModelCache().resolve(KnownModel.DEFAULT);
+    }
+
+    /** Gemma 3 270M (a base model), used to verify the gemma3 embedding-input scale. */
+    public static Path gemma3() {
+        return new ModelCache().resolve(KnownModel.GEMMA3_270M);
+    }
+}
