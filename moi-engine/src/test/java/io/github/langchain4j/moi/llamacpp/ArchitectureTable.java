@@ -41,6 +41,8 @@ final class ArchitectureTable {
         table.append("\n").append(outcomes.size()).append(" architectures checked in ").append(millis).append(" ms\n");
         write(runtime, table.toString());
         System.out.println(table);
+        // the relative distance of every candidate scale: the controls that show the check can fail
+        outcomes.forEach(o -> System.out.println(o.arch() + ": " + o.detail()));
 
         assertThat(outcomes).as("architectures that load on %s but whose embedding path does not match", runtime)
                 .filteredOn(o -> o.loaded() && !o.verified()).isEmpty();
