@@ -6,7 +6,6 @@ import com.sun.jna.Pointer;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.util.Map;
 
 /**
  * The model's input embedding table ({@code token_embd.weight}), read from the GGUF file one row at a time
@@ -23,17 +22,11 @@ import java.util.Map;
  * (spaces, newlines, punctuation) come back step after step; a hit costs no read and no native call.
  *
  * <p>The rows are returned in the scale the graph expects on its embedding-input path: where an
- * architecture scales token inputs but not {@code batch.embd} inputs, that scale is applied here.
+ * architecture scales token inputs but not {@code batch.embd} inputs, that scale is applied here, as
+ * {@link VerifiedArchitectures} says for the architecture (measured by the architecture tests).
  * Serves one decode loop; its methods are synchronized only so that a stray caller cannot mix up rows.
  */
 final class TokenEmbeddings implements AutoCloseable {
-
-    /**
-     * Architectures whose b4916 graph scales token-id inputs but leaves {@code batch.embd} inputs unscaled.
-     * Gemma 3 multiplies by sqrt(n_embd) only on the token path (the embd path is meant for images);
-     * Gemma 1 and 2 scale both paths, so they need nothing here.
-     */
-    private static final Map<String, Boolean> SQRT_N_EMBD_SCALE = Map.of("gemma3", true);
 
     /** The row cache's size limit: 1,170 rows of 896 floats (Qwen2.5 0.5B). */
     static final int CACHE_BYTES = 4 << 20;
@@ -79,7 +72,8 @@ final class TokenEmbeddings implements AutoCloseable {
                     + ", which ggml cannot dequantize: " + file.path());
         }
         this.toFloat = toFloatPtr == null ? null : Function.getFunction(toFloatPtr);
-        this.scale = SQRT_N_EMBD_SCALE.containsKey(file.architecture()) ? (float) Math.sqrt(nEmbd) : 1f;
+        // the scale measured per architecture (Gemma 3: sqrt(n_embd) on the token path only); this binding is b4916's
+        this.scale = VerifiedArchitectures.inputScale(VerifiedArchitectures.B4916, file.architecture(), nEmbd);
 
         this.tableOffset = file.embeddingOffset();
         if (rowBytes > Integer.MAX_VALUE) {

@@ -100,6 +100,18 @@ public final class GgufWriter {
         return tensor(name, GGML_F32, ne, f32(values));
     }
 
+    /** The values of an F32 tensor added before (tests compare the model's rows with them). */
+    public float[] f32Tensor(String name) {
+        for (Tensor t : tensors) {
+            if (t.name().equals(name) && t.type() == GGML_F32) {
+                float[] out = new float[t.data().length / 4];
+                ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+                return out;
+            }
+        }
+        throw new IllegalArgumentException("no F32 tensor " + name);
+    }
+
     /** The layout of the last {@link #toBytes()}. */
     public Layout layout() {
         return layout;

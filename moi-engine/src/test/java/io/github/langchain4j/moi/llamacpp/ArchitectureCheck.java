@@ -1,0 +1,242 @@
+package io.github.langchain4j.moi.llamacpp;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.github.langchain4j.moi.testing.GgufWriter;
+import io.github.langchain4j.moi.testing.TinyArchModels;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the MoI input path of one architecture on one llama.cpp runtime with a tiny random model: the next-token
+ * logits after feeding a token's {@code token_embd} row, times a candidate input scale, through {@code batch.embd}
+ * must equal those after feeding the token id (tolerance of EmbeddingPathIT: 1e-3 of the largest logit), for
+ * several tokens and positions, every input in a batch of its own on both paths. The scale is measured, not
+ * assumed: each candidate the graphs of llama.cpp use (1, sqrt(n_embd), the file's embedding multiplier and its
+ * inverse) is tried, and the one that matches is recorded, together with how far the others are.
+ */
+final class ArchitectureCheck {
+
+    /** The calls the check needs, over either generation's binding. */
+    interface Runtime {
+        String name();
+
+        Pointer loadModel(String path);
+
+        Pointer newContext(Pointer model);
+
+        void free(Pointer model, Pointer ctx);
+
+        int nVocab(Pointer model);
+
+        int decode(Pointer ctx, LlamaCpp.Batch.ByValue batch);
+
+        Pointer logits(Pointer ctx, int i);
+
+        void clear(Pointer ctx);
+
+        void removeFrom(Pointer ctx, int pos);
+
+        void setLog(LlamaCpp.LogCallback callback);
+    }
+
+    /** How a candidate scale is named in the table and the resource file. */
+    enum Scale {
+        ONE("1"), SQRT_N_EMBD("sqrt(n_embd)"), EMBEDDING_SCALE("embedding_scale"), INVERSE_EMBEDDING_SCALE("1/embedding_scale");
+
+        final String label;
+
+        Scale(String label) {
+            this.label = label;
+        }
+
+        double value(String arch) {
+            return switch (this) {
+                case ONE -> 1;
+                case SQRT_N_EMBD -> Math.sqrt(TinyArchModels.N_EMBD);
+                case EMBEDDING_SCALE -> arch.startsWith("granite") ? TinyArchModels.GRANITE_EMBEDDING_SCALE : Double.NaN;
+                case INVERSE_EMBEDDING_SCALE -> arch.startsWith("granite") ? 1 / TinyArchModels.GRANITE_EMBEDDING_SCALE : Double.NaN;
+            };
+        }
+    }
+
+    /** One table cell: verified with a scale, or not, and why. */
+    record Outcome(String arch, boolean loaded, Scale scale, String detail) {
+        boolean verified() {
+            return scale != null;
+        }
+
+        String cell() {
+            if (verified()) {
+                return "verified, scale " + scale.label;
+            }
+            return loaded ? "NOT verified: " + detail : "not loadable: " + detail;
+        }
+    }
+
+    static final float TOLERANCE = 1e-3f;
+    private static final int[] PROMPT = {1, 262, 280, 300, 270, 290, 310, 265};
+
+    private final Runtime runtime;
+    private final Path dir;
+    private final StringBuilder errors = new StringBuilder();
+    // kept strongly reachable while native code may call it
+    private final LlamaCpp.LogCallback callback = (level, text, user) -> {
+        if (level == 4 && text != null) { // GGML_LOG_LEVEL_ERROR
+            errors.append(text);
+        }
+    };
+
+    ArchitectureCheck(Runtime runtime, Path dir) {
+        this.runtime = runtime;
+        this.dir = dir;
+        runtime.setLog(callback);
+    }
+
+    Outcome check(String arch) {
+        GgufWriter writer = TinyArchModels.writer(arch, 11);
+        Path file = writer.write(dir.resolve("tiny-" + arch + ".gguf"));
+        float[] table = writer.f32Tensor("token_embd.weight");
+        errors.setLength(0);
+        System.err.println("checking " + arch + " on " + runtime.name()); // names the culprit if llama.cpp aborts
+        Pointer model = runtime.loadModel(file.toString());
+        if (model == null) {
+            return new Outcome(arch, false, null, reason());
+        }
+        Pointer ctx = runtime.newContext(model);
+        if (ctx == null) {
+            runtime.free(model, null);
+            return new Outcome(arch, false, null, "no context: " + reason());
+        }
+        try {
+            return measure(arch, model, ctx, table);
+        } finally {
+            runtime.free(model, ctx);
+        }
+    }
+
+    /** The first line of what llama.cpp logged as errors while loading. */
+    private String reason() {
+        String text = errors.toString().strip();
+        for (String line : text.split("\n")) {
+            String l = line.strip();
+            if (l.contains("error loading model:")) {
+                return l.substring(l.indexOf("error loading model:") + 20).strip();
+            }
+        }
+        return text.isEmpty() ? "(nothing logged)" : text.split("\n")[0].strip();
+    }
+
+    private Outcome measure(String arch, Pointer model, Pointer ctx, float[] table) {
+        int nVocab = runtime.nVocab(model);
+        int nEmbd = TinyArchModels.N_EMBD;
+        // per candidate: the worst relative difference over all (token, position) pairs
+        Map<Scale, Double> worst = new LinkedHashMap<>();
+        int[] ys = {265, 300, 17, nVocab - 1};
+        int[] positions = {3, 7};
+        for (int pos : positions) {
+            for (int y : ys) {
+                runtime.clear(ctx);
+                check(decode(ctx, PROMPT, 0, pos, null), arch);
+                check(decode(ctx, new int[]{y}, pos, 1, null), arch);
+                float[] viaToken = runtime.logits(ctx, 0).getFloatArray(0, nVocab);
+                float maxAbs = maxAbs(viaToken);
+                if (!(maxAbs > 1e-3f) || !Float.isFinite(maxAbs)) {
+                    return new Outcome(arch, true, null, "token-path logits are degenerate (max |logit| " + maxAbs + ")");
+                }
+                for (Scale scale : Scale.values()) {
+                    double s = scale.value(arch);
+                    if (Double.isNaN(s)) {
+                        continue;
+                    }
+                    float[] row = new float[nEmbd];
+                    for (int i = 0; i < nEmbd; i++) {
+                        row[i] = (float) (s * table[y * nEmbd + i]);
+                    }
+                    runtime.removeFrom(ctx, pos);
+                    check(decode(ctx, new int[]{y}, pos, 1, row), arch);
+                    float[] viaEmbd = runtime.logits(ctx, 0).getFloatArray(0, nVocab);
+                    worst.merge(scale, (double) (maxAbsDiff(viaToken, viaEmbd) / maxAbs), Math::max);
+                }
+            }
+        }
+        List<Scale> matching = new ArrayList<>();
+        worst.forEach((scale, d) -> {
+            if (d <= TOLERANCE) {
+                matching.add(scale);
+            }
+        });
+        String distances = distances(worst);
+        if (matching.size() != 1) {
+            return new Outcome(arch, true, null, (matching.isEmpty() ? "no candidate scale matches" : "several scales match")
+                    + " (" + distances + ")");
+        }
+        return new Outcome(arch, true, matching.get(0), distances);
+    }
+
+    private static String distances(Map<Scale, Double> worst) {
+        StringBuilder sb = new StringBuilder();
+        worst.forEach((scale, d) -> sb.append(sb.length() == 0 ? "" : ", ").append(scale.label).append(": ")
+                .append(String.format(java.util.Locale.ROOT, "%.1e", d)));
+        return sb.toString();
+    }
+
+    private static void check(int rc, String arch) {
+        if (rc != 0) {
+            throw new IllegalStateException("llama_decode returned " + rc + " for " + arch);
+        }
+    }
+
+    /** Decodes count inputs from pos0 on, by id, or (row != null) one embedding row; logits for the last. */
+    private int decode(Pointer ctx, int[] tokens, int pos0, int count, float[] row) {
+        LlamaCpp.Batch.ByValue batch = new LlamaCpp.Batch.ByValue();
+        Memory tokenBuf = new Memory((long) count * Integer.BYTES);
+        tokenBuf.write(0, tokens, 0, count);
+        Memory embd = null;
+        if (row != null) {
+            embd = new Memory((long) row.length * Float.BYTES);
+            embd.write(0, row, 0, row.length);
+        }
+        Memory pos = new Memory((long) count * Integer.BYTES);
+        Memory nSeqId = new Memory((long) count * Integer.BYTES);
+        Memory seqId = new Memory(Integer.BYTES);
+        seqId.setInt(0, 0);
+        Memory seqIdPtrs = new Memory((long) count * Native.POINTER_SIZE);
+        Memory logits = new Memory(count);
+        for (int i = 0; i < count; i++) {
+            pos.setInt((long) i * Integer.BYTES, pos0 + i);
+            nSeqId.setInt((long) i * Integer.BYTES, 1);
+            seqIdPtrs.setPointer((long) i * Native.POINTER_SIZE, seqId);
+            logits.setByte(i, (byte) (i == count - 1 ? 1 : 0));
+        }
+        batch.n_tokens = count;
+        batch.token = row == null ? tokenBuf : null;
+        batch.embd = embd;
+        batch.pos = pos;
+        batch.n_seq_id = nSeqId;
+        batch.seq_id = seqIdPtrs;
+        batch.logits = logits;
+        return runtime.decode(ctx, batch);
+    }
+
+    private static float maxAbsDiff(float[] a, float[] b) {
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
+    private static float maxAbs(float[] a) {
+        float max = 0;
+        for (float v : a) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+}
