@@ -10,11 +10,18 @@ import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.filter.Filter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -31,27 +38,33 @@ import java.util.function.BiFunction;
  * once with a unique marker in place of each. The marked rendering says which stretches are markup; the real
  * one must be exactly those stretches with each content in between (as given, or trimmed, since templates
  * often trim). A template that changes content in any other way is refused, rather than guessing where
- * text ends and markup begins.
+ * text ends and markup begins. Tool-call arguments and tool descriptions are JSON values handed to the
+ * template in Hugging Face's message shape; where the template writes one with {@code tojson}, the JSON text
+ * is data too (the marked rendering writes a marker in its place). Values a template prints field by field
+ * (such as a tool's name) are part of the markup.
  */
 final class ChatTemplate {
 
-    /** Renders turns to one string; the boolean is add_generation_prompt. */
+    /** Renders turns to one string; the boolean is add_generation_prompt (llama.cpp's built-in formats, a test's). */
     interface Renderer extends BiFunction<List<ChatTurn>, Boolean, String> {
     }
 
     // Private-use characters: a marker cannot occur in a template's own text
     private static final char MARK_OPEN = '\uE000';
     private static final char MARK_CLOSE = '\uE001';
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Logger log = LoggerFactory.getLogger(ChatTemplate.class);
 
     private final String description;
+    private final JinjaRenderer jinja;  // or
     private final Renderer renderer;
     private final ChatTemplate fallback;
     private volatile boolean fellBack;
 
-    private ChatTemplate(String description, Renderer renderer, ChatTemplate fallback) {
+    private ChatTemplate(String description, JinjaRenderer jinja, Renderer renderer, ChatTemplate fallback) {
         this.description = description;
+        this.jinja = jinja;
         this.renderer = renderer;
         this.fallback = fallback;
     }
@@ -64,12 +77,12 @@ final class ChatTemplate {
      */
     public static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback) {
         return new ChatTemplate("the model's Jinja chat template", new JinjaRenderer(source, bosToken, eosToken),
-                fallback);
+                null, fallback);
     }
 
-    /** A renderer of another kind (llama.cpp's built-in templates, or a test's). */
+    /** A renderer of another kind (llama.cpp's built-in templates, or a test's): text turns only. */
     static ChatTemplate of(String description, Renderer renderer) {
-        return new ChatTemplate(description, renderer, null);
+        return new ChatTemplate(description, null, renderer, null);
     }
 
     /** Which template this is, for logs. */
@@ -77,16 +90,38 @@ final class ChatTemplate {
         return description;
     }
 
+    /** Renders a conversation without tools; see {@link #render(List, List, boolean)}. */
+    public PromptText render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+        return render(turns, List.of(), addGenerationPrompt);
+    }
+
     /**
      * Renders a conversation.
      *
+     * @param tools               the template's {@code tools}: JSON objects (Hugging Face's shape,
+     *                            {@code {"type": "function", "function": {"name", "description", "parameters"}}});
+     *                            empty: the variable is not set
      * @param addGenerationPrompt whether to open the assistant's turn at the end
      * @throws MoiEngineException when the template fails or changes message content beyond trimming
+     * @throws IllegalArgumentException when a tool or tool-call argument is not a JSON object, or the template
+     *                                  refuses the conversation
      */
-    public PromptText render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+    public PromptText render(List<ChatTurn> turns, List<String> tools, boolean addGenerationPrompt) {
+        Data data = new Data(turns, tools);
+        if (jinja == null) {
+            if (data.hasJson()) {
+                throw new MoiEngineException(description + " cannot render tools or tool calls");
+            }
+            List<ChatTurn> marked = new ArrayList<>(turns.size());
+            for (int i = 0; i < turns.size(); i++) {
+                ChatTurn turn = turns.get(i);
+                marked.add(new ChatTurn(turn.role(), (String) data.value(data.contentIds[i], true)));
+            }
+            return align(renderer.apply(turns, addGenerationPrompt), renderer.apply(marked, addGenerationPrompt), data);
+        }
         String real;
         try {
-            real = renderer.apply(turns, addGenerationPrompt);
+            real = jinja.render(data.messages(false), data.tools(false), addGenerationPrompt);
         } catch (UnsupportedTemplateException e) {
             if (fallback == null) {
                 throw e;
@@ -95,24 +130,17 @@ final class ChatTemplate {
                 fellBack = true;
                 log.warn("{}; using {} instead", e.getMessage(), fallback.description());
             }
-            return fallback.render(turns, addGenerationPrompt);
+            return fallback.render(turns, tools, addGenerationPrompt);
         }
-        List<ChatTurn> marked = new ArrayList<>(turns.size());
-        for (int i = 0; i < turns.size(); i++) {
-            ChatTurn turn = turns.get(i);
-            // empty contents stay empty: templates test them ("if message.content") and nothing can hide in them
-            marked.add(turn.content().isEmpty() ? turn : new ChatTurn(turn.role(), marker(i)));
-        }
-        String template = renderer.apply(marked, addGenerationPrompt);
-        return align(real, template, turns);
+        return align(real, jinja.render(data.messages(true), data.tools(true), addGenerationPrompt), data);
     }
 
     private static String marker(int index) {
         return MARK_OPEN + Integer.toString(index) + MARK_CLOSE;
     }
 
-    /** Walks the real rendering along the marked one: markup must match exactly, contents as given or trimmed. */
-    private PromptText align(String real, String marked, List<ChatTurn> turns) {
+    /** Walks the real rendering along the marked one: markup must match exactly, data as given (or trimmed). */
+    private PromptText align(String real, String marked, Data data) {
         List<PromptText.Part> parts = new ArrayList<>();
         int pos = 0;   // in real
         int from = 0;  // in marked
@@ -128,12 +156,10 @@ final class ChatTemplate {
                 break;
             }
             int close = marked.indexOf(MARK_CLOSE, open);
-            String content = turns.get(Integer.parseInt(marked.substring(open + 1, close))).content();
             int nextOpen = marked.indexOf(MARK_OPEN, close + 1);
             String following = marked.substring(close + 1, nextOpen < 0 ? marked.length() : nextOpen);
             String placed = null;
-            for (String candidate : new String[]{content, content.strip(), content.trim(), content.stripTrailing(),
-                    content.stripLeading()}) {
+            for (String candidate : data.renderings(Integer.parseInt(marked.substring(open + 1, close)))) {
                 if (real.startsWith(candidate, pos) && real.startsWith(following, pos + candidate.length())) {
                     placed = candidate;
                     break;
@@ -157,8 +183,160 @@ final class ChatTemplate {
                 + "the template's markup; it cannot be used safely (message content must stay data)");
     }
 
+    /**
+     * The data of one conversation, numbered: message contents (text) and JSON values (tools, tool-call
+     * arguments), each given to the template as itself (real rendering) or as its marker (marked rendering).
+     */
+    private static final class Data {
+        private final List<ChatTurn> turns;
+        private final List<Object> values = new ArrayList<>();          // String or Map (parsed JSON)
+        private final List<Set<String>> jsonOutputs = new ArrayList<>(); // per value: what tojson wrote for it
+        final int[] contentIds;
+        private final int[][] argumentIds;
+        private final int[] toolIds;
+
+        Data(List<ChatTurn> turns, List<String> tools) {
+            this.turns = turns;
+            contentIds = new int[turns.size()];
+            argumentIds = new int[turns.size()][];
+            for (int i = 0; i < turns.size(); i++) {
+                ChatTurn turn = turns.get(i);
+                contentIds[i] = add(turn.content());
+                argumentIds[i] = new int[turn.toolCalls().size()];
+                for (int j = 0; j < turn.toolCalls().size(); j++) {
+                    ChatTurn.ToolCall call = turn.toolCalls().get(j);
+                    argumentIds[i][j] = add(parseObject(call.arguments(), "the arguments of a call of tool '"
+                            + call.name() + "'"));
+                }
+            }
+            toolIds = new int[tools.size()];
+            for (int i = 0; i < tools.size(); i++) {
+                toolIds[i] = add(parseObject(tools.get(i), "tool description " + i));
+            }
+        }
+
+        private int add(Object value) {
+            values.add(value);
+            jsonOutputs.add(new LinkedHashSet<>());
+            return values.size() - 1;
+        }
+
+        boolean hasJson() {
+            return values.stream().anyMatch(value -> !(value instanceof String));
+        }
+
+        Object value(int id, boolean marked) {
+            Object value = values.get(id);
+            if (value instanceof String text) {
+                // empty texts stay empty: templates test them ("if message.content") and nothing can hide in them
+                return marked && !text.isEmpty() ? marker(id) : text;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) value;
+            return new JsonData(map, id, marked, jsonOutputs.get(id));
+        }
+
+        /** The texts a value may have in the real rendering. */
+        List<String> renderings(int id) {
+            if (values.get(id) instanceof String content) {
+                return List.of(content, content.strip(), content.trim(), content.stripTrailing(), content.stripLeading());
+            }
+            List<String> written = new ArrayList<>(jsonOutputs.get(id));
+            written.sort(Comparator.comparingInt(String::length).reversed());
+            return written;
+        }
+
+        List<Map<String, Object>> messages(boolean marked) {
+            List<Map<String, Object>> messages = new ArrayList<>(turns.size());
+            for (int i = 0; i < turns.size(); i++) {
+                ChatTurn turn = turns.get(i);
+                Map<String, Object> message = new LinkedHashMap<>();
+                message.put("role", turn.role());
+                message.put("content", value(contentIds[i], marked));
+                if (!turn.toolCalls().isEmpty()) {
+                    List<Map<String, Object>> calls = new ArrayList<>();
+                    for (int j = 0; j < turn.toolCalls().size(); j++) {
+                        ChatTurn.ToolCall call = turn.toolCalls().get(j);
+                        Map<String, Object> function = new LinkedHashMap<>();
+                        function.put("name", call.name());
+                        function.put("arguments", value(argumentIds[i][j], marked));
+                        Map<String, Object> entry = new LinkedHashMap<>();
+                        if (call.id() != null) {
+                            entry.put("id", call.id());
+                        }
+                        entry.put("type", "function");
+                        entry.put("function", function);
+                        calls.add(entry);
+                    }
+                    message.put("tool_calls", calls);
+                }
+                if (turn.toolCallId() != null) {
+                    message.put("tool_call_id", turn.toolCallId());
+                }
+                if (turn.name() != null) {
+                    message.put("name", turn.name());
+                }
+                messages.add(message);
+            }
+            return messages;
+        }
+
+        List<Object> tools(boolean marked) {
+            List<Object> tools = new ArrayList<>(toolIds.length);
+            for (int id : toolIds) {
+                tools.add(value(id, marked));
+            }
+            return tools;
+        }
+
+        private static Map<String, Object> parseObject(String json, String what) {
+            try {
+                Object value = JSON.readValue(json, Object.class);
+                if (value instanceof Map<?, ?>) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> map = (Map<String, Object>) value;
+                    return map;
+                }
+            } catch (JsonProcessingException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(what + " must be a JSON object, not: " + json);
+        }
+    }
+
+    /**
+     * A JSON value given to the template: reads as the map it is; {@code tojson} writes it as Python would
+     * (remembering the text, real rendering) or writes its marker (marked rendering).
+     */
+    static final class JsonData extends LinkedHashMap<String, Object> {
+        private final int id;
+        private final boolean marked;
+        private final Set<String> outputs;
+
+        JsonData(Map<String, Object> value, int id, boolean marked, Set<String> outputs) {
+            super(value);
+            this.id = id;
+            this.marked = marked;
+            this.outputs = outputs;
+        }
+
+        String toJson(Integer indent) {
+            if (marked) {
+                return marker(id);
+            }
+            String json = PythonJson.dumps(this, indent);
+            outputs.add(json);
+            return json;
+        }
+
+        @Override
+        public String toString() {
+            return marked ? marker(id) : super.toString();
+        }
+    }
+
     /** Jinja as Hugging Face transformers configures it for chat templates. */
-    private static final class JinjaRenderer implements Renderer {
+    private static final class JinjaRenderer {
         private final String source;
         private final String bosToken;
         private final String eosToken;
@@ -183,19 +361,15 @@ final class ChatTemplate {
                     .build());
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                     JinjaFunctions.class, "raiseException", String.class));
+            jinjava.getGlobalContext().registerFilter(new ToJson());
         }
 
-        @Override
-        public String apply(List<ChatTurn> turns, Boolean addGenerationPrompt) {
-            List<Map<String, Object>> messages = new ArrayList<>(turns.size());
-            for (ChatTurn turn : turns) {
-                Map<String, Object> message = new LinkedHashMap<>();
-                message.put("role", turn.role());
-                message.put("content", turn.content());
-                messages.add(message);
-            }
+        String render(List<Map<String, Object>> messages, List<Object> tools, boolean addGenerationPrompt) {
             Map<String, Object> context = new HashMap<>();
             context.put("messages", messages);
+            if (!tools.isEmpty()) {
+                context.put("tools", tools);
+            }
             context.put("add_generation_prompt", addGenerationPrompt);
             context.put("bos_token", bosToken);
             context.put("eos_token", eosToken);
@@ -213,6 +387,27 @@ final class ChatTemplate {
                 }
             }
             return result.getOutput();
+        }
+    }
+
+    /** Hugging Face's {@code tojson}: Python's json.dumps (ensure_ascii=False), with an optional indent. */
+    private static final class ToJson implements Filter {
+        @Override
+        public String getName() {
+            return "tojson";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object indentArg = kwargs.containsKey("indent") ? kwargs.get("indent") : args.length > 0 ? args[0] : null;
+            Integer indent = indentArg == null ? null
+                    : indentArg instanceof Number number ? number.intValue() : Integer.valueOf(indentArg.toString());
+            return var instanceof JsonData data ? data.toJson(indent) : PythonJson.dumps(var, indent);
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, args, Map.of());
         }
     }
 
