@@ -14,6 +14,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.tag.Tag;
+import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.tree.TagNode;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -76,8 +83,13 @@ final class ChatTemplate {
      *                 (null: such a template fails)
      */
     public static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback) {
-        return new ChatTemplate("the model's Jinja chat template", new JinjaRenderer(source, bosToken, eosToken),
-                null, fallback);
+        return jinja(source, bosToken, eosToken, fallback, Clock.systemDefaultZone());
+    }
+
+    /** As {@link #jinja(String, String, String, ChatTemplate)}; {@code strftime_now} reads {@code clock}. */
+    static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback, Clock clock) {
+        return new ChatTemplate("the model's Jinja chat template",
+                new JinjaRenderer(source, bosToken, eosToken, clock), null, fallback);
     }
 
     /** A renderer of another kind (llama.cpp's built-in templates, or a test's): text turns only. */
@@ -335,15 +347,20 @@ final class ChatTemplate {
         }
     }
 
+    private static final java.util.regex.Pattern NOT_IS_TEST = java.util.regex.Pattern.compile(
+            "\\bnot\\s+([A-Za-z_][\\w.]*(?:\\[[^\\]]*\\])*)\\s+is\\s+(not\\s+)?([A-Za-z_]\\w*)\\b");
+
     /** Jinja as Hugging Face transformers configures it for chat templates. */
     private static final class JinjaRenderer {
         private final String source;
         private final String bosToken;
         private final String eosToken;
         private final Jinjava jinjava;
+        private final Clock clock;
 
-        JinjaRenderer(String source, String bosToken, String eosToken) {
-            this.source = source;
+        JinjaRenderer(String source, String bosToken, String eosToken, Clock clock) {
+            // Python binds "not x is defined" as "not (x is defined)"; Jinjava applies not to x first
+            this.source = NOT_IS_TEST.matcher(source).replaceAll("not ($1 is $2$3)");
             this.bosToken = bosToken == null ? "" : bosToken;
             this.eosToken = eosToken == null ? "" : eosToken;
             this.jinjava = new Jinjava(JinjavaConfig.newBuilder()
@@ -361,7 +378,11 @@ final class ChatTemplate {
                     .build());
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                     JinjaFunctions.class, "raiseException", String.class));
+            jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+                    JinjaFunctions.class, "strftimeNow", String.class));
             jinjava.getGlobalContext().registerFilter(new ToJson());
+            jinjava.getGlobalContext().registerTag(new GenerationTag());
+            this.clock = clock;
         }
 
         String render(List<Map<String, Object>> messages, List<Object> tools, boolean addGenerationPrompt) {
@@ -373,6 +394,7 @@ final class ChatTemplate {
             context.put("add_generation_prompt", addGenerationPrompt);
             context.put("bos_token", bosToken);
             context.put("eos_token", eosToken);
+            context.put(JinjaFunctions.CLOCK, clock);
             RenderResult result = jinjava.renderForResult(source, context);
             for (TemplateError error : result.getErrors()) {
                 for (Throwable t = error.getException(); t != null; t = t.getCause()) {
@@ -411,9 +433,70 @@ final class ChatTemplate {
         }
     }
 
+    /** transformers' {@code {% generation %}} block (marks the assistant's text for training): renders its body. */
+    private static final class GenerationTag implements Tag {
+        @Override
+        public String getName() {
+            return "generation";
+        }
+
+        @Override
+        public String getEndTagName() {
+            return "endgeneration";
+        }
+
+        @Override
+        public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+            StringBuilder out = new StringBuilder();
+            for (Node child : tagNode.getChildren()) {
+                out.append(child.render(interpreter).getValue());
+            }
+            return out.toString();
+        }
+    }
+
     /** Functions that Hugging Face chat templates call. */
     public static final class JinjaFunctions {
+        static final String CLOCK = "__moi_clock__";
+
         private JinjaFunctions() {
+        }
+
+        /** {@code strftime_now(format)}: the current time in a C strftime format (the common directives). */
+        public static String strftimeNow(String format) {
+            Object clock = JinjavaInterpreter.getCurrent() == null ? null
+                    : JinjavaInterpreter.getCurrent().getContext().get(CLOCK);
+            LocalDateTime now = LocalDateTime.now(clock instanceof Clock c ? c : Clock.systemDefaultZone());
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < format.length(); i++) {
+                char c = format.charAt(i);
+                if (c != '%' || i + 1 == format.length()) {
+                    out.append(c);
+                    continue;
+                }
+                char directive = format.charAt(++i);
+                String pattern = switch (directive) {
+                    case 'd' -> "dd";
+                    case 'm' -> "MM";
+                    case 'Y' -> "yyyy";
+                    case 'y' -> "yy";
+                    case 'b' -> "MMM";
+                    case 'B' -> "MMMM";
+                    case 'a' -> "EEE";
+                    case 'A' -> "EEEE";
+                    case 'H' -> "HH";
+                    case 'I' -> "hh";
+                    case 'M' -> "mm";
+                    case 'S' -> "ss";
+                    case 'p' -> "a";
+                    case 'j' -> "DDD";
+                    case '%' -> null;
+                    default -> throw new TemplateRefusal("strftime_now: the directive %" + directive
+                            + " is not supported");
+                };
+                out.append(pattern == null ? "%" : DateTimeFormatter.ofPattern(pattern, Locale.ROOT).format(now));
+            }
+            return out.toString();
         }
 
         /** {@code raise_exception(message)}: the template refuses the conversation. */
