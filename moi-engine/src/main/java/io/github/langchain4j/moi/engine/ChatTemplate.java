@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.tag.Tag;
+import com.hubspot.jinjava.objects.collections.PyMap;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
 import java.time.Clock;
@@ -424,7 +425,8 @@ final class ChatTemplate {
             Object indentArg = kwargs.containsKey("indent") ? kwargs.get("indent") : args.length > 0 ? args[0] : null;
             Integer indent = indentArg == null ? null
                     : indentArg instanceof Number number ? number.intValue() : Integer.valueOf(indentArg.toString());
-            return var instanceof JsonData data ? data.toJson(indent) : PythonJson.dumps(var, indent);
+            Object value = var instanceof PyMap wrapped ? wrapped.toMap() : var; // Jinjava wraps maps it hands out
+            return value instanceof JsonData data ? data.toJson(indent) : PythonJson.dumps(value, indent);
         }
 
         @Override
