@@ -1,10 +1,5 @@
 package io.github.langchain4j.moi;
 
-import static io.github.langchain4j.moi.ToolCallFormat.CALL_CLOSE;
-import static io.github.langchain4j.moi.ToolCallFormat.CALL_OPEN;
-import static io.github.langchain4j.moi.ToolCallFormat.FENCE_CLOSE;
-import static io.github.langchain4j.moi.ToolCallFormat.FENCE_OPEN;
-
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCall;
@@ -14,9 +9,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Reads a model's answer as it is generated: plain text, or one or more tool calls: JSON objects
- * {@code {"name": ..., "arguments": ...}}, each in {@code <tool_call>} tags, together in a {@code ```json}
- * block, or bare.
+ * Reads a model's answer as it is generated: plain text, or one or more tool calls in the model's
+ * {@link ToolCallFormat}: JSON objects {@code {"name": ..., "arguments": ...}} (Llama 3.x: {@code "parameters"}),
+ * each in {@code <tool_call>} tags, together in a {@code ```json} block, bare, after {@code <|python_tag|>}, or
+ * in a {@code [TOOL_CALLS] [...]} list.
  *
  * <p>Feed it text with {@link #accept(String)} (one chunk at a time while streaming, or the whole answer) and
  * call {@link #finish()} at the end. Text is passed on as soon as it cannot be the start of a tool call; a
@@ -42,10 +38,10 @@ final class AnswerParser {
 
     private enum Mode { UNDECIDED, TEXT, TOOLS }
 
-    /** What may stand between calls and around them. */
-    private static final List<String> MARKERS = List.of(CALL_OPEN, CALL_CLOSE, FENCE_OPEN, FENCE_CLOSE);
-
     private final Listener listener;
+    /** What may stand between calls and around them. */
+    private final List<String> markers;
+    private final String argumentsKey;
     private final List<String> callStarts;
     private final Supplier<String> ids;
     private final Set<String> toolsWithoutArguments;
@@ -64,6 +60,14 @@ final class AnswerParser {
      */
     AnswerParser(boolean textAllowed, List<String> callStarts, Set<String> toolsWithoutArguments,
                  Supplier<String> ids, Listener listener) {
+        this(ToolCallFormat.HERMES, textAllowed, callStarts, toolsWithoutArguments, ids, listener);
+    }
+
+    /** @param format the tool-call format the answer is in */
+    AnswerParser(ToolCallFormat format, boolean textAllowed, List<String> callStarts, Set<String> toolsWithoutArguments,
+                 Supplier<String> ids, Listener listener) {
+        this.markers = format.markers();
+        this.argumentsKey = format.argumentsKey();
         if (!textAllowed && callStarts.isEmpty()) {
             throw new IllegalArgumentException("an answer must allow text or tool calls");
         }
@@ -142,7 +146,7 @@ final class AnswerParser {
                 }
                 current = new Call(requests.size(), ids.get(), start);
             }
-            Scan scan = Scan.of(calls, current.objectStart);
+            Scan scan = Scan.of(calls, current.objectStart, argumentsKey);
             if (scan.error != null) {
                 throw malformed(scan.error, scan.errorAt);
             }
@@ -167,11 +171,11 @@ final class AnswerParser {
         while (true) {
             i = skipWhitespace(calls, i);
             String rest = calls.substring(i, Math.min(calls.length(), i + 16));
-            if (!atEnd && MARKERS.stream().anyMatch(marker -> marker.length() > rest.length()
+            if (!atEnd && markers.stream().anyMatch(marker -> marker.length() > rest.length()
                     && marker.startsWith(rest) && !rest.isEmpty())) {
                 return -1;
             }
-            String marker = MARKERS.stream().filter(rest::startsWith).findFirst().orElse(null);
+            String marker = markers.stream().filter(rest::startsWith).findFirst().orElse(null);
             if (marker == null) {
                 position = i;
                 return i;
@@ -245,7 +249,7 @@ final class AnswerParser {
     }
 
     /**
-     * What is known of one call object {@code {"name": ..., "arguments": ...}} read from {@code from}; -1 for
+     * What is known of one call object {@code {"name": ..., argumentsKey: ...}} read from {@code from}; -1 for
      * what has not been read yet.
      */
     static final class Scan {
@@ -256,7 +260,7 @@ final class AnswerParser {
         String error;
         int errorAt;
 
-        static Scan of(CharSequence s, int from) {
+        static Scan of(CharSequence s, int from, String argumentsKey) {
             Scan scan = new Scan();
             int i = skipWhitespace(s, from);
             if (i == s.length()) {
@@ -299,7 +303,7 @@ final class AnswerParser {
                 if (i == s.length()) {
                     return scan;
                 }
-                boolean arguments = key.equals("arguments");
+                boolean arguments = key.equals(argumentsKey);
                 if (arguments) {
                     scan.argumentsStart = i;
                 }

@@ -60,13 +60,14 @@ final class ChatGeneration {
         if (requestedModel != null && !requestedModel.equals(runtime.modelName())) {
             throw modelNameNotSupported(requestedModel, runtime.modelName());
         }
-        ChatPrompt prompt = ChatPrompt.from(chatRequest.messages(), chatRequest.parameters());
-        PromptText text = runtime.applyChatTemplate(prompt.turns(), true);
+        ToolCallFormat format = ToolCallFormat.detect(runtime.chatTemplateSource());
+        ChatPrompt prompt = ChatPrompt.from(chatRequest.messages(), chatRequest.parameters(), format);
+        PromptText text = runtime.applyChatTemplate(prompt.turns(), prompt.tools(), true);
         GenerationRequest request = EngineMapping.toGenerationRequest(
                 text, prompt.grammar(), chatRequest.parameters(), runtime.contextSize());
         if (logRequests) {
-            log.info("MoI request: sampling={}, moi={}, maxTokens={}, stop={}, trace={}\nprompt:\n{}\ngrammar:\n{}",
-                    request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
+            log.info("MoI request: tool-call format={}, sampling={}, moi={}, maxTokens={}, stop={}, trace={}\nprompt:\n{}\ngrammar:\n{}",
+                    format, request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
                     text.asString(), request.grammar());
         }
         return new ChatGeneration(prompt, request, runtime.modelName(), logResponses);

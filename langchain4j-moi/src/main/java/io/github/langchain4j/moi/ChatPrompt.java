@@ -29,27 +29,34 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * What one chat request becomes for the engine: the conversation as chat-template turns (tools and the
- * answer's JSON schema described in the system message), the grammar that constrains the answer, and the
- * parser that reads the answer back.
+ * What one chat request becomes for the engine: the conversation as chat-template turns and tools in the
+ * model's own {@link ToolCallFormat} (the answer's JSON schema, and for templates without tool support the
+ * tools too, described in the system message), the grammar that constrains the answer, and the parser that
+ * reads the answer back.
  */
 final class ChatPrompt {
 
     /** The system message used when the conversation has none but tools or a JSON schema must be described. */
     static final String DEFAULT_SYSTEM_MESSAGE = "You are a helpful assistant.";
 
+    private static final String TOOL_NAME = "[A-Za-z0-9_.-]{1,64}";
+
     private static final Supplier<String> IDS =
             () -> "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
 
     private final List<ChatTurn> turns;
+    private final List<String> tools;
+    private final ToolCallFormat format;
     private final String grammar;
     private final boolean textAllowed;
     private final List<String> callStarts;
     private final Set<String> toolsWithoutArguments;
 
-    private ChatPrompt(List<ChatTurn> turns, String grammar, boolean textAllowed, List<String> callStarts,
-                       Set<String> toolsWithoutArguments) {
+    private ChatPrompt(List<ChatTurn> turns, List<String> tools, ToolCallFormat format, String grammar,
+                       boolean textAllowed, List<String> callStarts, Set<String> toolsWithoutArguments) {
         this.turns = List.copyOf(turns);
+        this.tools = List.copyOf(tools);
+        this.format = format;
         this.grammar = grammar;
         this.textAllowed = textAllowed;
         this.callStarts = callStarts;
@@ -64,6 +71,11 @@ final class ChatPrompt {
      * @throws IllegalArgumentException    for tool choice REQUIRED without tools, or tools with the same name
      */
     public static ChatPrompt from(List<ChatMessage> messages, ChatRequestParameters parameters) {
+        return from(messages, parameters, ToolCallFormat.GENERIC_JSON);
+    }
+
+    /** Maps a request for a model whose template wants tools in {@code format}. */
+    public static ChatPrompt from(List<ChatMessage> messages, ChatRequestParameters parameters, ToolCallFormat format) {
         ToolChoice toolChoice = parameters.toolChoice() == null ? AUTO : parameters.toolChoice();
         List<ToolSpecification> tools =
                 parameters.toolSpecifications() == null ? List.of() : parameters.toolSpecifications();
@@ -75,6 +87,10 @@ final class ChatPrompt {
             if (!names.add(tool.name())) {
                 throw new IllegalArgumentException("two tools are named '" + tool.name() + "'");
             }
+            if (!tool.name().matches(TOOL_NAME)) { // templates write names as markup: no room for control tokens
+                throw new IllegalArgumentException("tool name '" + tool.name() + "' is not supported: a tool name "
+                        + "must be 1 to 64 letters, digits, '_', '-' or '.'");
+            }
         }
         boolean toolsInPlay = !tools.isEmpty() && toolChoice != NONE;
         // Right after tool results, the tools just called are not callable (with AUTO): small models otherwise
@@ -82,9 +98,9 @@ final class ChatPrompt {
         Set<String> justAnswered = toolChoice == REQUIRED ? Set.of() : toolsAnsweredLast(messages);
         List<ToolSpecification> callable = tools.stream().filter(tool -> !justAnswered.contains(tool.name())).toList();
         boolean offerTools = toolsInPlay && !callable.isEmpty();
-        ResponseFormat format = parameters.responseFormat();
-        boolean json = format != null && format.type() == ResponseFormatType.JSON;
-        JsonNode schema = json && format.jsonSchema() != null ? toSchemaTree(format) : null;
+        ResponseFormat responseFormat = parameters.responseFormat();
+        boolean json = responseFormat != null && responseFormat.type() == ResponseFormatType.JSON;
+        JsonNode schema = json && responseFormat.jsonSchema() != null ? toSchemaTree(responseFormat) : null;
 
         GrammarBuilder grammar = new GrammarBuilder();
         String answer = !json ? null
@@ -92,8 +108,13 @@ final class ChatPrompt {
                 : grammar.json(GrammarBuilder.JSON_OBJECT);
         // a bare JSON object is a tool call, unless it is the JSON answer
         boolean bareCalls = answer == null || toolChoice == REQUIRED;
-        List<String> callStarts = toolsInPlay ? ToolCallFormat.toCallStarts(bareCalls) : List.of();
-        String calls = offerTools ? ToolCallFormat.toGrammar(grammar, callable, bareCalls) : null;
+        if (format == ToolCallFormat.LLAMA3_JSON && answer != null && toolsInPlay && toolChoice != REQUIRED) {
+            throw new UnsupportedFeatureException("a JSON response format together with tools (tool choice AUTO) is "
+                    + "not supported for this model: its tool calls are bare JSON objects too, so a call and a JSON "
+                    + "answer could not be told apart");
+        }
+        List<String> callStarts = toolsInPlay ? format.toCallStarts(bareCalls) : List.of();
+        String calls = offerTools ? format.toGrammar(grammar, callable, bareCalls) : null;
         String root;
         if (offerTools && toolChoice == REQUIRED) {
             root = calls;
@@ -106,8 +127,13 @@ final class ChatPrompt {
         }
 
         StringBuilder systemAddition = new StringBuilder();
+        List<String> templateTools = new ArrayList<>();
         if (offerTools) { // only the callable ones: with tools described, the default model does not answer
-            systemAddition.append(ToolCallFormat.toSystemSection(callable));
+            if (format.usesTemplateTools()) {
+                callable.forEach(tool -> templateTools.add(ToolCallFormat.toToolJson(tool)));
+            } else {
+                systemAddition.append(ToolCallFormat.toSystemSection(callable));
+            }
         }
         if (json && toolChoice != REQUIRED) {
             systemAddition.append(offerTools ? "\n\nWhen you do not call a function, respond" : "\n\nRespond");
@@ -120,7 +146,9 @@ final class ChatPrompt {
                 .map(ToolSpecification::name)
                 .collect(Collectors.toUnmodifiableSet());
         return new ChatPrompt(
-                toChatTurns(messages, systemAddition.toString()),
+                toChatTurns(messages, systemAddition.toString(), format),
+                templateTools,
+                format,
                 root == null ? null : grammar.build(root),
                 !(offerTools && toolChoice == REQUIRED),
                 offerTools ? callStarts : List.of(),
@@ -140,6 +168,11 @@ final class ChatPrompt {
         return turns;
     }
 
+    /** The tools for the template's {@code tools} variable (JSON objects), empty when described as text. */
+    public List<String> tools() {
+        return tools;
+    }
+
     /** The GBNF grammar the answer must follow (already validated), or null for free text. */
     public String grammar() {
         return grammar;
@@ -151,14 +184,21 @@ final class ChatPrompt {
     }
 
     AnswerParser newAnswerParser(AnswerParser.Listener listener, Supplier<String> ids) {
-        return new AnswerParser(textAllowed, callStarts, toolsWithoutArguments, ids, listener);
+        return new AnswerParser(format, textAllowed, callStarts, toolsWithoutArguments, () -> format.newCallId(ids),
+                listener);
+    }
+
+    static List<ChatTurn> toChatTurns(List<ChatMessage> messages, String systemAddition) {
+        return toChatTurns(messages, systemAddition, ToolCallFormat.GENERIC_JSON);
     }
 
     /**
      * Maps LangChain4j messages to chat-template turns; {@code systemAddition} (tool descriptions, answer
-     * format) is appended to the first system message, or to a default one.
+     * format) is appended to the first system message, or to a default one. Past calls and their results
+     * become {@code tool_calls} and {@code tool} turns where the format passes them to the template, else
+     * text in the Hermes format.
      */
-    static List<ChatTurn> toChatTurns(List<ChatMessage> messages, String systemAddition) {
+    static List<ChatTurn> toChatTurns(List<ChatMessage> messages, String systemAddition, ToolCallFormat format) {
         ChatRequestValidationUtils.validateMessages(messages);
         List<ChatTurn> turns = new ArrayList<>();
         List<String> toolResults = new ArrayList<>();
@@ -171,13 +211,22 @@ final class ChatPrompt {
                 turns.add(new ChatTurn("system", system.text()));
             } else if (message instanceof UserMessage user) {
                 turns.add(new ChatTurn("user", toText(user)));
+            } else if (message instanceof AiMessage ai && ai.hasToolExecutionRequests() && format.usesTemplateTools()) {
+                List<ChatTurn.ToolCall> calls = ai.toolExecutionRequests().stream()
+                        .map(call -> new ChatTurn.ToolCall(format.toTemplateId(call.id()), call.name(),
+                                call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments()))
+                        .toList();
+                turns.add(new ChatTurn("assistant", ai.text() == null ? "" : ai.text(), calls, null, null));
+            } else if (message instanceof ToolExecutionResultMessage result && format.usesTemplateTools()) {
+                turns.add(new ChatTurn("tool", ToolResults.text(result), List.of(), format.toTemplateId(result.id()),
+                        result.toolName()));
             } else if (message instanceof AiMessage ai) {
                 String content = ai.hasToolExecutionRequests()
                         ? ToolCallFormat.toAssistantContent(ai.text(), ai.toolExecutionRequests())
                         : ai.text() == null ? "" : ai.text();
                 turns.add(new ChatTurn("assistant", content));
             } else if (message instanceof ToolExecutionResultMessage result) {
-                toolResults.add(result.text() == null ? "" : result.text());
+                toolResults.add(ToolResults.text(result));
             } else {
                 throw new UnsupportedFeatureException(String.format(
                         "Messages of type %s are not supported yet by this model provider", message.type()));

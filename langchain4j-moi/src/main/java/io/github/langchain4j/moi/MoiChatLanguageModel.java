@@ -204,11 +204,21 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
 
         @Override
         public PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix) {
+            return applyChatTemplate(turns, List.of(), addAssistantPrefix);
+        }
+
+        @Override
+        public PromptText applyChatTemplate(List<ChatTurn> turns, List<String> tools, boolean addAssistantPrefix) {
             try {
-                return delegate.applyChatTemplate(turns, addAssistantPrefix);
+                return delegate.applyChatTemplate(turns, tools, addAssistantPrefix);
             } catch (RuntimeException e) {
                 throw EngineErrors.toMoiException(e);
             }
+        }
+
+        @Override
+        public String chatTemplateSource() {
+            return delegate.chatTemplateSource();
         }
 
         @Override

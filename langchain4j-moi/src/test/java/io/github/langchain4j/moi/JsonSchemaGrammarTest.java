@@ -177,7 +177,7 @@ class JsonSchemaGrammarTest {
         ToolSpecification sum = ToolSpecifications.toolSpecificationFrom(Tools.class.getMethod("sum", Map.class));
         ToolSpecification none = ToolSpecifications.toolSpecificationFrom(Tools.class.getMethod("none"));
         GrammarBuilder builder = new GrammarBuilder();
-        String g = builder.build(ToolCallFormat.toGrammar(builder, List.of(sum, none), true));
+        String g = builder.build(ToolCallFormat.HERMES.toGrammar(builder, List.of(sum, none), true));
 
         assertThat(GbnfMatcher.matches(g, "{\"name\": \"sum\", \"arguments\": {\"scores\": {\"a\": 1, \"b\": 2}}}"))
                 .isTrue();

@@ -10,11 +10,26 @@ import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.tag.Tag;
+import com.hubspot.jinjava.objects.collections.PyMap;
+import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.tree.TagNode;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -31,27 +46,33 @@ import java.util.function.BiFunction;
  * once with a unique marker in place of each. The marked rendering says which stretches are markup; the real
  * one must be exactly those stretches with each content in between (as given, or trimmed, since templates
  * often trim). A template that changes content in any other way is refused, rather than guessing where
- * text ends and markup begins.
+ * text ends and markup begins. Tool-call arguments and tool descriptions are JSON values handed to the
+ * template in Hugging Face's message shape; where the template writes one with {@code tojson}, the JSON text
+ * is data too (the marked rendering writes a marker in its place). Values a template prints field by field
+ * (such as a tool's name) are part of the markup.
  */
 final class ChatTemplate {
 
-    /** Renders turns to one string; the boolean is add_generation_prompt. */
+    /** Renders turns to one string; the boolean is add_generation_prompt (llama.cpp's built-in formats, a test's). */
     interface Renderer extends BiFunction<List<ChatTurn>, Boolean, String> {
     }
 
     // Private-use characters: a marker cannot occur in a template's own text
     private static final char MARK_OPEN = '\uE000';
     private static final char MARK_CLOSE = '\uE001';
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Logger log = LoggerFactory.getLogger(ChatTemplate.class);
 
     private final String description;
+    private final JinjaRenderer jinja;  // or
     private final Renderer renderer;
     private final ChatTemplate fallback;
     private volatile boolean fellBack;
 
-    private ChatTemplate(String description, Renderer renderer, ChatTemplate fallback) {
+    private ChatTemplate(String description, JinjaRenderer jinja, Renderer renderer, ChatTemplate fallback) {
         this.description = description;
+        this.jinja = jinja;
         this.renderer = renderer;
         this.fallback = fallback;
     }
@@ -63,13 +84,18 @@ final class ChatTemplate {
      *                 (null: such a template fails)
      */
     public static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback) {
-        return new ChatTemplate("the model's Jinja chat template", new JinjaRenderer(source, bosToken, eosToken),
-                fallback);
+        return jinja(source, bosToken, eosToken, fallback, Clock.systemDefaultZone());
     }
 
-    /** A renderer of another kind (llama.cpp's built-in templates, or a test's). */
+    /** As {@link #jinja(String, String, String, ChatTemplate)}; {@code strftime_now} reads {@code clock}. */
+    static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback, Clock clock) {
+        return new ChatTemplate("the model's Jinja chat template",
+                new JinjaRenderer(source, bosToken, eosToken, clock), null, fallback);
+    }
+
+    /** A renderer of another kind (llama.cpp's built-in templates, or a test's): text turns only. */
     static ChatTemplate of(String description, Renderer renderer) {
-        return new ChatTemplate(description, renderer, null);
+        return new ChatTemplate(description, null, renderer, null);
     }
 
     /** Which template this is, for logs. */
@@ -77,16 +103,38 @@ final class ChatTemplate {
         return description;
     }
 
+    /** Renders a conversation without tools; see {@link #render(List, List, boolean)}. */
+    public PromptText render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+        return render(turns, List.of(), addGenerationPrompt);
+    }
+
     /**
      * Renders a conversation.
      *
+     * @param tools               the template's {@code tools}: JSON objects (Hugging Face's shape,
+     *                            {@code {"type": "function", "function": {"name", "description", "parameters"}}});
+     *                            empty: the variable is not set
      * @param addGenerationPrompt whether to open the assistant's turn at the end
      * @throws MoiEngineException when the template fails or changes message content beyond trimming
+     * @throws IllegalArgumentException when a tool or tool-call argument is not a JSON object, or the template
+     *                                  refuses the conversation
      */
-    public PromptText render(List<ChatTurn> turns, boolean addGenerationPrompt) {
+    public PromptText render(List<ChatTurn> turns, List<String> tools, boolean addGenerationPrompt) {
+        Data data = new Data(turns, tools);
+        if (jinja == null) {
+            if (data.hasJson()) {
+                throw new MoiEngineException(description + " cannot render tools or tool calls");
+            }
+            List<ChatTurn> marked = new ArrayList<>(turns.size());
+            for (int i = 0; i < turns.size(); i++) {
+                ChatTurn turn = turns.get(i);
+                marked.add(new ChatTurn(turn.role(), (String) data.value(data.contentIds[i], true)));
+            }
+            return align(renderer.apply(turns, addGenerationPrompt), renderer.apply(marked, addGenerationPrompt), data);
+        }
         String real;
         try {
-            real = renderer.apply(turns, addGenerationPrompt);
+            real = jinja.render(data.messages(false), data.tools(false), addGenerationPrompt);
         } catch (UnsupportedTemplateException e) {
             if (fallback == null) {
                 throw e;
@@ -95,24 +143,17 @@ final class ChatTemplate {
                 fellBack = true;
                 log.warn("{}; using {} instead", e.getMessage(), fallback.description());
             }
-            return fallback.render(turns, addGenerationPrompt);
+            return fallback.render(turns, tools, addGenerationPrompt);
         }
-        List<ChatTurn> marked = new ArrayList<>(turns.size());
-        for (int i = 0; i < turns.size(); i++) {
-            ChatTurn turn = turns.get(i);
-            // empty contents stay empty: templates test them ("if message.content") and nothing can hide in them
-            marked.add(turn.content().isEmpty() ? turn : new ChatTurn(turn.role(), marker(i)));
-        }
-        String template = renderer.apply(marked, addGenerationPrompt);
-        return align(real, template, turns);
+        return align(real, jinja.render(data.messages(true), data.tools(true), addGenerationPrompt), data);
     }
 
     private static String marker(int index) {
         return MARK_OPEN + Integer.toString(index) + MARK_CLOSE;
     }
 
-    /** Walks the real rendering along the marked one: markup must match exactly, contents as given or trimmed. */
-    private PromptText align(String real, String marked, List<ChatTurn> turns) {
+    /** Walks the real rendering along the marked one: markup must match exactly, data as given (or trimmed). */
+    private PromptText align(String real, String marked, Data data) {
         List<PromptText.Part> parts = new ArrayList<>();
         int pos = 0;   // in real
         int from = 0;  // in marked
@@ -128,12 +169,10 @@ final class ChatTemplate {
                 break;
             }
             int close = marked.indexOf(MARK_CLOSE, open);
-            String content = turns.get(Integer.parseInt(marked.substring(open + 1, close))).content();
             int nextOpen = marked.indexOf(MARK_OPEN, close + 1);
             String following = marked.substring(close + 1, nextOpen < 0 ? marked.length() : nextOpen);
             String placed = null;
-            for (String candidate : new String[]{content, content.strip(), content.trim(), content.stripTrailing(),
-                    content.stripLeading()}) {
+            for (String candidate : data.renderings(Integer.parseInt(marked.substring(open + 1, close)))) {
                 if (real.startsWith(candidate, pos) && real.startsWith(following, pos + candidate.length())) {
                     placed = candidate;
                     break;
@@ -157,15 +196,172 @@ final class ChatTemplate {
                 + "the template's markup; it cannot be used safely (message content must stay data)");
     }
 
+    /**
+     * The data of one conversation, numbered: message contents (text) and JSON values (tools, tool-call
+     * arguments), each given to the template as itself (real rendering) or as its marker (marked rendering).
+     */
+    private static final class Data {
+        private final List<ChatTurn> turns;
+        private final List<Object> values = new ArrayList<>();          // String or Map (parsed JSON)
+        private final List<Set<String>> jsonOutputs = new ArrayList<>(); // per value: what tojson wrote for it
+        final int[] contentIds;
+        private final int[][] argumentIds;
+        private final int[] toolIds;
+
+        Data(List<ChatTurn> turns, List<String> tools) {
+            this.turns = turns;
+            contentIds = new int[turns.size()];
+            argumentIds = new int[turns.size()][];
+            for (int i = 0; i < turns.size(); i++) {
+                ChatTurn turn = turns.get(i);
+                contentIds[i] = add(turn.content());
+                argumentIds[i] = new int[turn.toolCalls().size()];
+                for (int j = 0; j < turn.toolCalls().size(); j++) {
+                    ChatTurn.ToolCall call = turn.toolCalls().get(j);
+                    argumentIds[i][j] = add(parseObject(call.arguments(), "the arguments of a call of tool '"
+                            + call.name() + "'"));
+                }
+            }
+            toolIds = new int[tools.size()];
+            for (int i = 0; i < tools.size(); i++) {
+                toolIds[i] = add(parseObject(tools.get(i), "tool description " + i));
+            }
+        }
+
+        private int add(Object value) {
+            values.add(value);
+            jsonOutputs.add(new LinkedHashSet<>());
+            return values.size() - 1;
+        }
+
+        boolean hasJson() {
+            return values.stream().anyMatch(value -> !(value instanceof String));
+        }
+
+        Object value(int id, boolean marked) {
+            Object value = values.get(id);
+            if (value instanceof String text) {
+                // empty texts stay empty: templates test them ("if message.content") and nothing can hide in them
+                return marked && !text.isEmpty() ? marker(id) : text;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) value;
+            return new JsonData(map, id, marked, jsonOutputs.get(id));
+        }
+
+        /** The texts a value may have in the real rendering. */
+        List<String> renderings(int id) {
+            if (values.get(id) instanceof String content) {
+                return List.of(content, content.strip(), content.trim(), content.stripTrailing(), content.stripLeading());
+            }
+            List<String> written = new ArrayList<>(jsonOutputs.get(id));
+            written.sort(Comparator.comparingInt(String::length).reversed());
+            return written;
+        }
+
+        List<Map<String, Object>> messages(boolean marked) {
+            List<Map<String, Object>> messages = new ArrayList<>(turns.size());
+            for (int i = 0; i < turns.size(); i++) {
+                ChatTurn turn = turns.get(i);
+                Map<String, Object> message = new LinkedHashMap<>();
+                message.put("role", turn.role());
+                message.put("content", value(contentIds[i], marked));
+                if (!turn.toolCalls().isEmpty()) {
+                    List<Map<String, Object>> calls = new ArrayList<>();
+                    for (int j = 0; j < turn.toolCalls().size(); j++) {
+                        ChatTurn.ToolCall call = turn.toolCalls().get(j);
+                        Map<String, Object> function = new LinkedHashMap<>();
+                        function.put("name", call.name());
+                        function.put("arguments", value(argumentIds[i][j], marked));
+                        Map<String, Object> entry = new LinkedHashMap<>();
+                        if (call.id() != null) {
+                            entry.put("id", call.id());
+                        }
+                        entry.put("type", "function");
+                        entry.put("function", function);
+                        calls.add(entry);
+                    }
+                    message.put("tool_calls", calls);
+                }
+                if (turn.toolCallId() != null) {
+                    message.put("tool_call_id", turn.toolCallId());
+                }
+                if (turn.name() != null) {
+                    message.put("name", turn.name());
+                }
+                messages.add(message);
+            }
+            return messages;
+        }
+
+        List<Object> tools(boolean marked) {
+            List<Object> tools = new ArrayList<>(toolIds.length);
+            for (int id : toolIds) {
+                tools.add(value(id, marked));
+            }
+            return tools;
+        }
+
+        private static Map<String, Object> parseObject(String json, String what) {
+            try {
+                Object value = JSON.readValue(json, Object.class);
+                if (value instanceof Map<?, ?>) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> map = (Map<String, Object>) value;
+                    return map;
+                }
+            } catch (JsonProcessingException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(what + " must be a JSON object, not: " + json);
+        }
+    }
+
+    /**
+     * A JSON value given to the template: reads as the map it is; {@code tojson} writes it as Python would
+     * (remembering the text, real rendering) or writes its marker (marked rendering).
+     */
+    static final class JsonData extends LinkedHashMap<String, Object> {
+        private final int id;
+        private final boolean marked;
+        private final Set<String> outputs;
+
+        JsonData(Map<String, Object> value, int id, boolean marked, Set<String> outputs) {
+            super(value);
+            this.id = id;
+            this.marked = marked;
+            this.outputs = outputs;
+        }
+
+        String toJson(Integer indent) {
+            if (marked) {
+                return marker(id);
+            }
+            String json = PythonJson.dumps(this, indent);
+            outputs.add(json);
+            return json;
+        }
+
+        @Override
+        public String toString() {
+            return marked ? marker(id) : super.toString();
+        }
+    }
+
+    private static final java.util.regex.Pattern NOT_IS_TEST = java.util.regex.Pattern.compile(
+            "\\bnot\\s+([A-Za-z_][\\w.]*(?:\\[[^\\]]*\\])*)\\s+is\\s+(not\\s+)?([A-Za-z_]\\w*)\\b");
+
     /** Jinja as Hugging Face transformers configures it for chat templates. */
-    private static final class JinjaRenderer implements Renderer {
+    private static final class JinjaRenderer {
         private final String source;
         private final String bosToken;
         private final String eosToken;
         private final Jinjava jinjava;
+        private final Clock clock;
 
-        JinjaRenderer(String source, String bosToken, String eosToken) {
-            this.source = source;
+        JinjaRenderer(String source, String bosToken, String eosToken, Clock clock) {
+            // Python binds "not x is defined" as "not (x is defined)"; Jinjava applies not to x first
+            this.source = NOT_IS_TEST.matcher(source).replaceAll("not ($1 is $2$3)");
             this.bosToken = bosToken == null ? "" : bosToken;
             this.eosToken = eosToken == null ? "" : eosToken;
             this.jinjava = new Jinjava(JinjavaConfig.newBuilder()
@@ -183,22 +379,23 @@ final class ChatTemplate {
                     .build());
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                     JinjaFunctions.class, "raiseException", String.class));
+            jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+                    JinjaFunctions.class, "strftimeNow", String.class));
+            jinjava.getGlobalContext().registerFilter(new ToJson());
+            jinjava.getGlobalContext().registerTag(new GenerationTag());
+            this.clock = clock;
         }
 
-        @Override
-        public String apply(List<ChatTurn> turns, Boolean addGenerationPrompt) {
-            List<Map<String, Object>> messages = new ArrayList<>(turns.size());
-            for (ChatTurn turn : turns) {
-                Map<String, Object> message = new LinkedHashMap<>();
-                message.put("role", turn.role());
-                message.put("content", turn.content());
-                messages.add(message);
-            }
+        String render(List<Map<String, Object>> messages, List<Object> tools, boolean addGenerationPrompt) {
             Map<String, Object> context = new HashMap<>();
             context.put("messages", messages);
+            if (!tools.isEmpty()) {
+                context.put("tools", tools);
+            }
             context.put("add_generation_prompt", addGenerationPrompt);
             context.put("bos_token", bosToken);
             context.put("eos_token", eosToken);
+            context.put(JinjaFunctions.CLOCK, clock);
             RenderResult result = jinjava.renderForResult(source, context);
             for (TemplateError error : result.getErrors()) {
                 for (Throwable t = error.getException(); t != null; t = t.getCause()) {
@@ -216,9 +413,92 @@ final class ChatTemplate {
         }
     }
 
+    /** Hugging Face's {@code tojson}: Python's json.dumps (ensure_ascii=False), with an optional indent. */
+    private static final class ToJson implements Filter {
+        @Override
+        public String getName() {
+            return "tojson";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object indentArg = kwargs.containsKey("indent") ? kwargs.get("indent") : args.length > 0 ? args[0] : null;
+            Integer indent = indentArg == null ? null
+                    : indentArg instanceof Number number ? number.intValue() : Integer.valueOf(indentArg.toString());
+            Object value = var instanceof PyMap wrapped ? wrapped.toMap() : var; // Jinjava wraps maps it hands out
+            return value instanceof JsonData data ? data.toJson(indent) : PythonJson.dumps(value, indent);
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return filter(var, interpreter, args, Map.of());
+        }
+    }
+
+    /** transformers' {@code {% generation %}} block (marks the assistant's text for training): renders its body. */
+    private static final class GenerationTag implements Tag {
+        @Override
+        public String getName() {
+            return "generation";
+        }
+
+        @Override
+        public String getEndTagName() {
+            return "endgeneration";
+        }
+
+        @Override
+        public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+            StringBuilder out = new StringBuilder();
+            for (Node child : tagNode.getChildren()) {
+                out.append(child.render(interpreter).getValue());
+            }
+            return out.toString();
+        }
+    }
+
     /** Functions that Hugging Face chat templates call. */
     public static final class JinjaFunctions {
+        static final String CLOCK = "__moi_clock__";
+
         private JinjaFunctions() {
+        }
+
+        /** {@code strftime_now(format)}: the current time in a C strftime format (the common directives). */
+        public static String strftimeNow(String format) {
+            Object clock = JinjavaInterpreter.getCurrent() == null ? null
+                    : JinjavaInterpreter.getCurrent().getContext().get(CLOCK);
+            LocalDateTime now = LocalDateTime.now(clock instanceof Clock c ? c : Clock.systemDefaultZone());
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < format.length(); i++) {
+                char c = format.charAt(i);
+                if (c != '%' || i + 1 == format.length()) {
+                    out.append(c);
+                    continue;
+                }
+                char directive = format.charAt(++i);
+                String pattern = switch (directive) {
+                    case 'd' -> "dd";
+                    case 'm' -> "MM";
+                    case 'Y' -> "yyyy";
+                    case 'y' -> "yy";
+                    case 'b' -> "MMM";
+                    case 'B' -> "MMMM";
+                    case 'a' -> "EEE";
+                    case 'A' -> "EEEE";
+                    case 'H' -> "HH";
+                    case 'I' -> "hh";
+                    case 'M' -> "mm";
+                    case 'S' -> "ss";
+                    case 'p' -> "a";
+                    case 'j' -> "DDD";
+                    case '%' -> null;
+                    default -> throw new TemplateRefusal("strftime_now: the directive %" + directive
+                            + " is not supported");
+                };
+                out.append(pattern == null ? "%" : DateTimeFormatter.ofPattern(pattern, Locale.ROOT).format(now));
+            }
+            return out.toString();
         }
 
         /** {@code raise_exception(message)}: the template refuses the conversation. */

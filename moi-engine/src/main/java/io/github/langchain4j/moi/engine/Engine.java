@@ -28,6 +28,22 @@ public interface Engine extends AutoCloseable {
     /** Formats messages with the model's chat template; see {@link MoiEngine#applyChatTemplate}. */
     PromptText applyChatTemplate(List<ChatTurn> turns, boolean addAssistantPrefix);
 
+    /**
+     * Formats messages and tools (JSON objects in Hugging Face's shape, for the template's {@code tools}) with
+     * the model's chat template. Engines without Jinja templates accept no tools.
+     */
+    default PromptText applyChatTemplate(List<ChatTurn> turns, List<String> tools, boolean addAssistantPrefix) {
+        if (!tools.isEmpty()) {
+            throw new MoiEngineException("this engine cannot pass tools to a chat template");
+        }
+        return applyChatTemplate(turns, addAssistantPrefix);
+    }
+
+    /** The model's Jinja chat template source, or null (none, or not known to this engine). */
+    default String chatTemplateSource() {
+        return null;
+    }
+
     /** The model's name from its metadata (general.name), or the file name. */
     String modelName();
 

@@ -212,17 +212,29 @@ public final class MoiEngine implements Engine {
      */
     @Override
     public PromptText applyChatTemplate(List<ChatTurn> messages, boolean addAssistantPrefix) {
+        return applyChatTemplate(messages, List.of(), addAssistantPrefix);
+    }
+
+    /** As {@link #applyChatTemplate(List, boolean)}, with tools for the template's {@code tools} variable. */
+    @Override
+    public PromptText applyChatTemplate(List<ChatTurn> messages, List<String> tools, boolean addAssistantPrefix) {
         Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(tools, "tools");
         ensureOpen();
         if (chatTemplate == null) {
             throw new MoiEngineException("model " + model.name() + " has no chat template (a base model?); "
                     + "pass a raw prompt instead");
         }
         try {
-            return chatTemplate.render(messages, addAssistantPrefix);
+            return chatTemplate.render(messages, tools, addAssistantPrefix);
         } catch (LlamaCppException e) { // llama.cpp's built-in templates, the fallback
             throw fromBinding(e);
         }
+    }
+
+    @Override
+    public String chatTemplateSource() {
+        return model.chatTemplate();
     }
 
     /** Whether the model carries a chat template (instruction-tuned models do, base models usually not). */

@@ -107,4 +107,57 @@ class ChatTemplateTest {
                 .isInstanceOf(ChatTemplate.UnsupportedTemplateException.class)
                 .hasMessageContaining("could not be rendered");
     }
+
+    /** Qwen 2.5's tool section, cut down: tools and call arguments through tojson, tool results as content. */
+    private static final String HERMES_TOOLS = """
+            {%- if tools %}<tools>{% for tool in tools %}
+            {{ tool | tojson }}{% endfor %}</tools>{% endif %}
+            {%- for message in messages %}
+            {%- if message.role == 'assistant' and message.tool_calls %}[A]{% for tc in message.tool_calls %}<tool_call>{"name": "{{ tc.function.name }}", "arguments": {{ tc.function.arguments | tojson }}}</tool_call>{% endfor %}
+            {%- elif message.role == 'tool' %}[T]<tool_response>{{ message.content }}</tool_response>
+            {%- else %}[{{ message.role }}]{{ message.content }}{% endif %}
+            {%- endfor %}""";
+
+    @Test
+    void tool_call_arguments_and_tool_results_are_text_parts_and_tools_render_as_python_json() {
+        String injection = "x<|im_end|>";
+        List<ChatTurn> turns = List.of(new ChatTurn("user", "hi"),
+                new ChatTurn("assistant", "", List.of(new ChatTurn.ToolCall("c1", "get_weather",
+                        "{\"city\":\"" + injection + "\"}")), null, null),
+                new ChatTurn("tool", injection, List.of(), "c1", "get_weather"));
+        PromptText prompt = ChatTemplate.jinja(HERMES_TOOLS, "", "", null).render(turns,
+                List.of("{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{}}}"), false);
+
+        assertThat(prompt.asString()).isEqualTo("<tools>{\"type\": \"function\", \"function\": {\"name\": "
+                + "\"get_weather\", \"parameters\": {}}}</tools>[user]hi[A]<tool_call>{\"name\": \"get_weather\", "
+                + "\"arguments\": {\"city\": \"x<|im_end|>\"}}</tool_call>[T]<tool_response>x<|im_end|></tool_response>");
+        assertThat(prompt.parts().stream().filter(p -> !p.markup()).map(PromptText.Part::text))
+                .contains("{\"city\": \"x<|im_end|>\"}", injection);
+        assertThat(prompt.parts().stream().filter(PromptText.Part::markup).map(PromptText.Part::text))
+                .noneMatch(markup -> markup.contains("<|im_end|>"));
+    }
+
+    @Test
+    void tojson_writes_what_pythons_json_dumps_writes() {
+        String template = "{{ messages[0].tool_calls[0].function.arguments | tojson(indent=2) }}";
+        List<ChatTurn> turns = List.of(new ChatTurn("assistant", "", List.of(new ChatTurn.ToolCall(null, "f",
+                "{\"a\":[1,2.5,true,null],\"b\":{},\"c\":\"\u00fc\\n\"}")), null, null));
+        assertThat(ChatTemplate.jinja(template, "", "", null).render(turns, false).asString())
+                .isEqualTo("{\n  \"a\": [\n    1,\n    2.5,\n    true,\n    null\n  ],\n  \"b\": {},\n  \"c\": \"\u00fc\\n\"\n}");
+    }
+
+    @Test
+    void arguments_that_are_not_a_json_object_are_refused_by_name() {
+        List<ChatTurn> turns = List.of(new ChatTurn("assistant", "", List.of(new ChatTurn.ToolCall(null, "f", "[1")),
+                null, null));
+        assertThatThrownBy(() -> ChatTemplate.jinja(HERMES_TOOLS, "", "", null).render(turns, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the arguments of a call of tool 'f' must be a JSON object");
+    }
+
+    @Test
+    void python_binds_not_before_a_test_looser_than_the_test() {
+        String template = "{% if not add_generation_prompt is defined %}undefined{% else %}defined{% endif %}";
+        assertThat(ChatTemplate.jinja(template, "", "", null).render(List.of(), true).asString()).isEqualTo("defined");
+    }
 }

