@@ -11,10 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
-import dev.langchain4j.model.chat.response.PartialResponse;
-import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.PartialToolCall;
-import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.langchain4j.model.output.FinishReason;
@@ -96,8 +93,9 @@ final class ChatGeneration {
      * Streams to the handler from the calling thread (a thread of the model's executor): the engine decodes on
      * its own thread and hands each piece of text over, so every callback of one stream comes from one thread
      * and a slow handler never holds up the other generations. After the handle is cancelled the handler
-     * hears nothing more. A handler callback that throws ends the generation too: the handler gets that
-     * exception in {@code onError}, and nothing after it.
+     * hears nothing more, and the engine frees the sequence within a token. An exception thrown by a handler
+     * callback goes to its {@code onError} and streaming goes on, as LangChain4j's contract (and its test kit)
+     * wants; a handler that wants to stop cancels its {@code StreamingHandle}.
      */
     void stream(Engine runtime, StreamingChatResponseHandler handler, Handle handle) {
         CompletableFuture<GenerationResult> pending = null;
@@ -105,20 +103,23 @@ final class ChatGeneration {
             AnswerParser parser = prompt.newAnswerParser(new AnswerParser.Listener() {
                 @Override
                 public void onText(String text) {
-                    if (!text.isEmpty()) {
-                        deliver(handle, () -> handler.onPartialResponse(new PartialResponse(text),
-                                new PartialResponseContext(handle)));
+                    if (!text.isEmpty() && !handle.isCancelled()) {
+                        InternalStreamingChatResponseHandlerUtils.onPartialResponse(handler, text, handle);
                     }
                 }
 
                 @Override
                 public void onPartialToolCall(PartialToolCall partialToolCall) {
-                    deliver(handle, () -> handler.onPartialToolCall(partialToolCall, new PartialToolCallContext(handle)));
+                    if (!handle.isCancelled()) {
+                        InternalStreamingChatResponseHandlerUtils.onPartialToolCall(handler, partialToolCall, handle);
+                    }
                 }
 
                 @Override
                 public void onCompleteToolCall(CompleteToolCall completeToolCall) {
-                    deliver(handle, () -> handler.onCompleteToolCall(completeToolCall));
+                    if (!handle.isCancelled()) {
+                        InternalStreamingChatResponseHandlerUtils.onCompleteToolCall(handler, completeToolCall);
+                    }
                 }
             });
             BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
@@ -146,14 +147,12 @@ final class ChatGeneration {
             }
             parser.finish();
             ChatResponse response = toChatResponse(result, parser);
-            deliver(handle, () -> handler.onCompleteResponse(response));
+            if (!handle.isCancelled()) {
+                InternalStreamingChatResponseHandlerUtils.onCompleteResponse(handler, response);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handle.cancel();
-        } catch (HandlerFailure e) {
-            // the handler cannot take more: it hears of its own exception once, and nothing after it
-            handle.cancel();
-            InternalStreamingChatResponseHandlerUtils.withLoggingExceptions(() -> handler.onError(e.getCause()));
         } catch (Exception | Error e) { // an Error from the handler too: this thread must not end unheard
             if (!handle.isCancelled()) {
                 handle.cancel();
@@ -163,25 +162,6 @@ final class ChatGeneration {
             if (pending != null) {
                 pending.cancel(false); // a no-op after the end; otherwise the engine frees the sequence now
             }
-        }
-    }
-
-    /** Calls the handler unless the stream was cancelled; what the handler throws ends the stream. */
-    private static void deliver(Handle handle, Runnable callback) {
-        if (handle.isCancelled()) {
-            return;
-        }
-        try {
-            callback.run();
-        } catch (RuntimeException | Error e) {
-            throw new HandlerFailure(e);
-        }
-    }
-
-    /** A handler callback threw: carries its exception out of the parser. */
-    private static final class HandlerFailure extends RuntimeException {
-        HandlerFailure(Throwable cause) {
-            super(cause);
         }
     }
 

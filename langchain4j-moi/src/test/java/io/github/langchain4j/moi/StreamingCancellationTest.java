@@ -98,37 +98,35 @@ class StreamingCancellationTest {
     }
 
     @Test
-    void a_handler_that_throws_gets_one_error_and_nothing_after_it() throws Exception {
+    void a_handler_that_throws_hears_of_each_exception_and_the_stream_still_ends_and_frees_its_sequence() throws Exception {
+        // LangChain4j's contract (its streaming test kit): a user exception goes to onError and the stream goes on;
+        // to stop, a handler cancels its StreamingHandle (next test)
         AtomicInteger partials = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
-        AtomicInteger completes = new AtomicInteger();
-        CountDownLatch failed = new CountDownLatch(1);
+        CountDownLatch completed = new CountDownLatch(1);
         model.chat(request(), new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String partialResponse) {
                 partials.incrementAndGet();
-                throw new IllegalStateException("the client is gone");
+                throw new IllegalStateException("user code");
             }
 
             @Override
             public void onCompleteResponse(ChatResponse completeResponse) {
-                completes.incrementAndGet();
+                completed.countDown();
             }
 
             @Override
             public void onError(Throwable error) {
-                assertThat(error).hasMessage("the client is gone");
+                assertThat(error).hasMessage("user code");
                 errors.incrementAndGet();
-                failed.countDown();
             }
         });
 
-        assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(completed.await(10, TimeUnit.SECONDS)).isTrue();
         assertNothingInFlightSoon();
-        Thread.sleep(200); // a generation left running would keep calling the handler
-        assertThat(partials.get()).isEqualTo(1);
-        assertThat(errors.get()).isEqualTo(1);
-        assertThat(completes.get()).isZero();
+        assertThat(partials.get()).isPositive();
+        assertThat(errors.get()).isEqualTo(partials.get());
     }
 
     @Test
