@@ -22,6 +22,8 @@ final class EngineMapping {
             .mode(MoiOptions.DEFAULTS.mode())
             .beta(MoiOptions.DEFAULTS.beta())
             .mixTopK(MoiOptions.DEFAULTS.mixTopK())
+            .support(MoiOptions.DEFAULTS.support())
+            .temperatureFirst(SamplingOptions.DEFAULTS.temperatureFirst())
             .trace(false)
             .build();
 
@@ -48,11 +50,12 @@ final class EngineMapping {
 
     private static SamplingOptions toSamplingOptions(MoiChatRequestParameters p) {
         return new SamplingOptions(p.temperature(), p.topK(), p.topP(), p.minP(), p.repeatPenalty(),
-                p.repeatLastN(), Integer.toUnsignedLong(p.seed()), orZero(p.frequencyPenalty()), orZero(p.presencePenalty()));
+                p.repeatLastN(), Integer.toUnsignedLong(p.seed()), orZero(p.frequencyPenalty()), orZero(p.presencePenalty()),
+                p.temperatureFirst());
     }
 
     private static MoiOptions toMoiOptions(MoiChatRequestParameters p) {
-        return new MoiOptions(p.mode(), p.beta(), p.mixTopK());
+        return new MoiOptions(p.mode(), p.beta(), p.mixTopK(), p.support());
     }
 
     private static int toMaxTokens(MoiChatRequestParameters p, int contextSize) {

@@ -3,6 +3,7 @@ package io.github.langchain4j.moi;
 import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.MoiMode;
+import io.github.langchain4j.moi.engine.MoiSupport;
 import static dev.langchain4j.internal.Utils.getOrDefault;
 import static java.util.Arrays.asList;
 
@@ -263,6 +264,8 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         private MoiMode mode;
         private Double beta;
         private Integer mixTopK;
+        private MoiSupport support;
+        private Boolean temperatureFirst;
         private Double temperature;
         private Integer topK;
         private Double topP;
@@ -345,6 +348,18 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         /** @see MoiChatRequestParameters#mixTopK() */
         public Builder mixTopK(Integer mixTopK) {
             this.mixTopK = mixTopK;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#support() */
+        public Builder support(MoiSupport support) {
+            this.support = support;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#temperatureFirst() */
+        public Builder temperatureFirst(Boolean temperatureFirst) {
+            this.temperatureFirst = temperatureFirst;
             return this;
         }
 
@@ -490,6 +505,8 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
                     .mode(mode)
                     .beta(beta)
                     .mixTopK(mixTopK)
+                    .support(support)
+                    .temperatureFirst(temperatureFirst)
                     .minP(minP)
                     .repeatPenalty(repeatPenalty)
                     .repeatLastN(repeatLastN)

@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi;
 
 import io.github.langchain4j.moi.engine.MoiMode;
+import io.github.langchain4j.moi.engine.MoiSupport;
 import static dev.langchain4j.internal.Utils.getOrDefault;
 
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
@@ -19,6 +20,8 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
     private final MoiMode mode;
     private final Double beta;
     private final Integer mixTopK;
+    private final MoiSupport support;
+    private final Boolean temperatureFirst;
     private final Double minP;
     private final Double repeatPenalty;
     private final Integer repeatLastN;
@@ -30,6 +33,8 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
         this.mode = builder.mode;
         this.beta = builder.beta;
         this.mixTopK = builder.mixTopK;
+        this.support = builder.support;
+        this.temperatureFirst = builder.temperatureFirst;
         this.minP = builder.minP;
         this.repeatPenalty = builder.repeatPenalty;
         this.repeatLastN = builder.repeatLastN;
@@ -50,6 +55,19 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
     /** How many of the most likely tokens are mixed into the next input (default 20). */
     public Integer mixTopK() {
         return mixTopK;
+    }
+
+    /**
+     * What the mixture does with a sampled token outside the top {@link #mixTopK()}: EXTENDED (default) adds it to
+     * the support, REFERENCE keeps the top k only, as the MoI authors' reference implementation.
+     */
+    public MoiSupport support() {
+        return support;
+    }
+
+    /** Whether the sampler applies the temperature before top-k/top-p/min-p, as vLLM does (default false: last). */
+    public Boolean temperatureFirst() {
+        return temperatureFirst;
     }
 
     /** Drops tokens below minP times the top token's probability, in [0, 1) (default 0.05; 0 disables). */
@@ -99,6 +117,8 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
         return mode == that.mode
                 && Objects.equals(beta, that.beta)
                 && Objects.equals(mixTopK, that.mixTopK)
+                && support == that.support
+                && Objects.equals(temperatureFirst, that.temperatureFirst)
                 && Objects.equals(minP, that.minP)
                 && Objects.equals(repeatPenalty, that.repeatPenalty)
                 && Objects.equals(repeatLastN, that.repeatLastN)
@@ -108,7 +128,7 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), mode, beta, mixTopK, minP, repeatPenalty, repeatLastN, seed, trace);
+        return Objects.hash(super.hashCode(), mode, beta, mixTopK, support, temperatureFirst, minP, repeatPenalty, repeatLastN, seed, trace);
     }
 
     @Override
@@ -128,6 +148,8 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
                 + ", mode=" + mode
                 + ", beta=" + beta
                 + ", mixTopK=" + mixTopK
+                + ", support=" + support
+                + ", temperatureFirst=" + temperatureFirst
                 + ", minP=" + minP
                 + ", repeatPenalty=" + repeatPenalty
                 + ", repeatLastN=" + repeatLastN
@@ -145,6 +167,8 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
         private MoiMode mode;
         private Double beta;
         private Integer mixTopK;
+        private MoiSupport support;
+        private Boolean temperatureFirst;
         private Double minP;
         private Double repeatPenalty;
         private Integer repeatLastN;
@@ -159,6 +183,8 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
                 mode(getOrDefault(moi.mode, mode));
                 beta(getOrDefault(moi.beta, beta));
                 mixTopK(getOrDefault(moi.mixTopK, mixTopK));
+                support(getOrDefault(moi.support, support));
+                temperatureFirst(getOrDefault(moi.temperatureFirst, temperatureFirst));
                 minP(getOrDefault(moi.minP, minP));
                 repeatPenalty(getOrDefault(moi.repeatPenalty, repeatPenalty));
                 repeatLastN(getOrDefault(moi.repeatLastN, repeatLastN));
@@ -183,6 +209,18 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
         /** @see MoiChatRequestParameters#mixTopK() */
         public Builder mixTopK(Integer mixTopK) {
             this.mixTopK = mixTopK;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#support() */
+        public Builder support(MoiSupport support) {
+            this.support = support;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#temperatureFirst() */
+        public Builder temperatureFirst(Boolean temperatureFirst) {
+            this.temperatureFirst = temperatureFirst;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi;
 
 import io.github.langchain4j.moi.engine.MoiMode;
+import io.github.langchain4j.moi.engine.MoiSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,6 +75,8 @@ class MoiChatLanguageModelTest {
                 .mode(MoiMode.DIRECT)
                 .beta(2.5)
                 .mixTopK(7)
+                .support(MoiSupport.REFERENCE)
+                .temperatureFirst(true)
                 .temperature(0.3)
                 .topK(11)
                 .topP(0.8)
@@ -98,8 +101,9 @@ class MoiChatLanguageModelTest {
         assertThat(fake.configs).containsExactly(new EngineConfig(Path.of("/models/other.gguf"), 2048, 3, 256, -1,
                 false, 2));
         GenerationRequest request = fake.lastRequest();
-        assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234, 0.4, 0.25));
-        assertThat(request.moi()).isEqualTo(new MoiOptions(MoiMode.DIRECT, 2.5, 7));
+        assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234, 0.4, 0.25,
+                true));
+        assertThat(request.moi()).isEqualTo(new MoiOptions(MoiMode.DIRECT, 2.5, 7, MoiSupport.REFERENCE));
         assertThat(request.maxTokens()).isEqualTo(99);
         assertThat(request.stopStrings()).containsExactly("STOP");
         assertThat(request.grammar()).contains("root ::= json-object");
@@ -117,7 +121,7 @@ class MoiChatLanguageModelTest {
                 .map(Field::getName)
                 .toList();
         assertThat(options).containsExactlyInAnyOrder("modelPath", "contextSize", "threads", "batchSize",
-                "gpuLayers", "useMmap", "maxSequences", "mode", "beta", "mixTopK", "temperature", "topK", "topP", "minP",
+                "gpuLayers", "useMmap", "maxSequences", "mode", "beta", "mixTopK", "support", "temperatureFirst", "temperature", "topK", "topP", "minP",
                 "repeatPenalty", "repeatLastN", "seed", "frequencyPenalty", "presencePenalty", "maxOutputTokens", "stopSequences", "responseFormat", "trace",
                 "defaultRequestParameters", "listeners", "logRequests", "logResponses", "runtimeLoader");
     }

@@ -10,10 +10,14 @@ import java.util.Objects;
  * <p>The support S is the {@code k = min(mixTopK, vocabSize)} most likely tokens of the raw logits, plus the
  * sampled token (placed last) if it is not among them. Tokens whose logit is NaN or -infinity have zero
  * probability and are never chosen for the top-k, so S may be smaller than k when fewer logits are finite.
- * The prior p is the softmax of the raw logits over S, H is its entropy normalized by {@code log |S|}, and
- * the weights follow the mode:
+ * The prior p is the softmax of the raw logits over S ({@link MoiSupport#EXTENDED}) or over the top k alone
+ * ({@link MoiSupport#REFERENCE}: a sampled token outside them has prior 0), H is its entropy normalized by the log
+ * of the number of tokens p ranges over, and the weights follow the mode:
  * <ul>
- *   <li>{@link MoiMode#MOI}: {@code w_i = (H p_i + (beta + 1 - H) [i == y]) / (beta + 1)}</li>
+ *   <li>{@link MoiMode#MOI}: {@code w_i = (H p_i + (beta + 1 - H) [i == y]) / (beta + 1)}; in REFERENCE support a
+ *       sampled token outside the top k gets {@code w_y = 1 - H} (the reference's
+ *       {@code h = H sum_i ((p_i + beta [i == y]) / (1 + beta)) e_i + (1 - H) e_y} with the indicator 0), so the
+ *       weights sum to {@code H / (1 + beta) + 1 - H}</li>
  *   <li>{@link MoiMode#DIRECT}: {@code w_i = p_i}</li>
  *   <li>{@link MoiMode#OFF}: the sampled token alone, weight 1 (the logits are not read)</li>
  * </ul>
@@ -66,15 +70,22 @@ final class MoiMixer {
         sortDescending(ids, values, n);
 
         int sampledIndex = indexOf(ids, n, sampledToken);
-        if (sampledIndex < 0) {
+        boolean outside = sampledIndex < 0;
+        if (outside) {
             sampledIndex = n;
             ids[n] = sampledToken;
             values[n] = sanitize(logits[sampledToken]);
+        }
+        // EXTENDED: the sampled token joins the prior's support; REFERENCE: the prior stays over the top k and the
+        // token outside it has prior 0 (its indicator term in the reference is zero).
+        boolean extend = outside && options.support() == MoiSupport.EXTENDED;
+        int priorSize = extend ? n + 1 : n;
+        if (outside) {
             n++;
         }
 
-        double[] prior = softmax(values, n);
-        double entropy = normalizedEntropy(prior);
+        double[] prior = softmax(values, priorSize, n);
+        double entropy = normalizedEntropy(prior, priorSize);
         double[] weights = new double[n];
         if (options.mode() == MoiMode.DIRECT) {
             System.arraycopy(prior, 0, weights, 0, n);
@@ -83,7 +94,11 @@ final class MoiMixer {
             for (int i = 0; i < n; i++) {
                 weights[i] = entropy * prior[i] / (beta + 1);
             }
-            weights[sampledIndex] += (beta + 1 - entropy) / (beta + 1);
+            if (outside && !extend) {
+                weights[sampledIndex] += 1 - entropy;      // h = H sum_{top k} p_i e_i / (1 + beta) + (1 - H) e_y
+            } else {
+                weights[sampledIndex] += (beta + 1 - entropy) / (beta + 1);
+            }
         }
         int[] support = n == ids.length ? ids : Arrays.copyOf(ids, n);
         return new Mixture(support, prior, entropy, weights);
@@ -189,32 +204,37 @@ final class MoiMixer {
         return -1;
     }
 
-    /** Softmax over the first n values; values[0] is the maximum, subtracted for stability. */
-    private static double[] softmax(float[] values, int n) {
+    /**
+     * Softmax over the first {@code size} values into an array of {@code length} (the rest stay 0); values[0] is
+     * the maximum, subtracted for stability.
+     */
+    private static double[] softmax(float[] values, int size, int length) {
         double max = values[0];
-        double[] p = new double[n];
+        double[] p = new double[length];
         double sum = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < size; i++) {
             p[i] = Math.exp(values[i] - max);   // exp(-inf) = 0 for an impossible sampled token
             sum += p[i];
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < size; i++) {
             p[i] /= sum;
         }
         return p;
     }
 
-    private static double normalizedEntropy(double[] p) {
-        if (p.length < 2) {
+    /** Entropy of the first {@code size} entries of p, normalized by {@code log size}. */
+    private static double normalizedEntropy(double[] p, int size) {
+        if (size < 2) {
             return 0.0;
         }
         double h = 0;
-        for (double pi : p) {
+        for (int i = 0; i < size; i++) {
+            double pi = p[i];
             if (pi > 0) {
                 h -= pi * Math.log(pi);
             }
         }
-        h /= Math.log(p.length);
+        h /= Math.log(size);
         return Math.min(1.0, Math.max(0.0, h));   // rounding can step just outside [0, 1]
     }
 }

@@ -5,9 +5,10 @@ import java.util.Objects;
 
 /**
  * How generated positions are fed back: the mode, the concentration {@code beta} of the observed token,
- * and the size {@code mixTopK} of the support taken from the raw next-token distribution.
+ * the size {@code mixTopK} of the support taken from the raw next-token distribution, and what the support
+ * does with a sampled token outside that top k ({@link MoiSupport}).
  */
-public record MoiOptions(MoiMode mode, double beta, int mixTopK) {
+public record MoiOptions(MoiMode mode, double beta, int mixTopK, MoiSupport support) {
 
     public static final double DEFAULT_BETA = 1.0;
     public static final int DEFAULT_MIX_TOP_K = 20;
@@ -16,11 +17,21 @@ public record MoiOptions(MoiMode mode, double beta, int mixTopK) {
 
     public MoiOptions {
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(support, "support");
         if (!(beta >= 0) || Double.isInfinite(beta)) {
             throw new InvalidOptionException("beta", beta, "beta must be a finite number >= 0, was " + beta);
         }
         if (mixTopK < 1) {
             throw new InvalidOptionException("mixTopK", mixTopK, "mixTopK must be >= 1, was " + mixTopK);
         }
+    }
+
+    /** With the library's default support, {@link MoiSupport#EXTENDED}. */
+    public MoiOptions(MoiMode mode, double beta, int mixTopK) {
+        this(mode, beta, mixTopK, MoiSupport.EXTENDED);
+    }
+
+    public MoiOptions withSupport(MoiSupport newSupport) {
+        return new MoiOptions(mode, beta, mixTopK, newSupport);
     }
 }

@@ -17,6 +17,6 @@ final class NativeParams {
     static SamplerParams toSamplerParams(SamplingOptions options) {
         return new SamplerParams(options.temperature(), options.topK(), options.topP(), options.minP(),
                 options.repeatPenalty(), options.repeatLastN(), options.seed(), options.frequencyPenalty(),
-                options.presencePenalty());
+                options.presencePenalty(), options.temperatureFirst());
     }
 }

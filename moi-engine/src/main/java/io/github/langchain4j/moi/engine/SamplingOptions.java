@@ -15,13 +15,18 @@ package io.github.langchain4j.moi.engine;
  *                          {@code repeatLastN} tokens (OpenAI's definition), 0 to disable
  * @param presencePenalty   subtracted from a token's logit if it was generated in the last {@code repeatLastN}
  *                          tokens, 0 to disable
+ * @param temperatureFirst  apply the temperature before top-k, top-p and min-p (as vLLM does, and so the MoI
+ *                          authors' reference runs) instead of last (llama.cpp's usual order); false by default
  */
 public record SamplingOptions(double temperature, int topK, double topP, double minP,
                               double repeatPenalty, int repeatLastN, long seed,
-                              double frequencyPenalty, double presencePenalty) {
+                              double frequencyPenalty, double presencePenalty, boolean temperatureFirst) {
 
     public static final long DEFAULT_SEED = 42;
-    /** The paper's sampling for reasoning tasks, and this library's default. */
+    /**
+     * This library's default: temperature 0.6, top-k 40, top-p 0.95, min-p 0.05, temperature last. Not the MoI
+     * authors' settings; those are temperature 0.6 first, then top-p 0.8 (AIME) or 0.4 (CountDown) alone.
+     */
     public static final SamplingOptions DEFAULTS = new SamplingOptions(0.6, 40, 0.95, 0.05, 1.0, 64, DEFAULT_SEED);
     public static final SamplingOptions GREEDY = new SamplingOptions(0.0, 0, 1.0, 0.0, 1.0, 64, DEFAULT_SEED);
 
@@ -57,7 +62,14 @@ public record SamplingOptions(double temperature, int topK, double topP, double 
         }
     }
 
-    /** Without frequency and presence penalties. */
+    /** Temperature last, llama.cpp's usual order. */
+    public SamplingOptions(double temperature, int topK, double topP, double minP, double repeatPenalty,
+                           int repeatLastN, long seed, double frequencyPenalty, double presencePenalty) {
+        this(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed, frequencyPenalty, presencePenalty,
+                false);
+    }
+
+    /** Without frequency and presence penalties, temperature last. */
     public SamplingOptions(double temperature, int topK, double topP, double minP, double repeatPenalty,
                            int repeatLastN, long seed) {
         this(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed, 0, 0);
@@ -74,16 +86,21 @@ public record SamplingOptions(double temperature, int topK, double topP, double 
 
     public SamplingOptions withSeed(long newSeed) {
         return new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, newSeed,
-                frequencyPenalty, presencePenalty);
+                frequencyPenalty, presencePenalty, temperatureFirst);
     }
 
     public SamplingOptions withTemperature(double newTemperature) {
         return new SamplingOptions(newTemperature, topK, topP, minP, repeatPenalty, repeatLastN, seed,
-                frequencyPenalty, presencePenalty);
+                frequencyPenalty, presencePenalty, temperatureFirst);
     }
 
     public SamplingOptions withPenalties(double newFrequencyPenalty, double newPresencePenalty) {
         return new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed,
-                newFrequencyPenalty, newPresencePenalty);
+                newFrequencyPenalty, newPresencePenalty, temperatureFirst);
+    }
+
+    public SamplingOptions withTemperatureFirst(boolean first) {
+        return new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed,
+                frequencyPenalty, presencePenalty, first);
     }
 }

@@ -4,7 +4,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
 /**
- * llama.cpp's own sampler chain (repeat, frequency and presence penalties, top-k, top-p, min-p, temperature, then a seeded random choice,
+ * llama.cpp's own sampler chain (repeat, frequency and presence penalties, top-k, top-p, min-p, temperature, then a seeded random choice;
+ * or the temperature before top-k when {@link SamplerParams#temperatureFirst()}, as vLLM orders it;
  * or greedy at temperature 0), and a grammar when the output is constrained. MoI leaves sampling as it is:
  * it changes only what is fed back, so the chain that picks tokens is the standard one. One sampler per
  * generation; close it after.
@@ -66,6 +67,10 @@ public final class NativeSampler implements AutoCloseable {
         if (options.greedy()) {
             lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_greedy());
         } else {
+            // vLLM (the MoI reference) scales by the temperature before truncating; llama.cpp usually does it last
+            if (options.temperatureFirst()) {
+                lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_temp((float) options.temperature()));
+            }
             if (options.topK() > 0) {
                 lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_top_k(options.topK()));
             }
@@ -75,7 +80,9 @@ public final class NativeSampler implements AutoCloseable {
             if (options.minP() > 0) {
                 lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_min_p((float) options.minP(), 1));
             }
-            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_temp((float) options.temperature()));
+            if (!options.temperatureFirst()) {
+                lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_temp((float) options.temperature()));
+            }
             // the seed is a uint32 in llama.cpp: fold the long so that distinct seeds stay distinct
             int seed = (int) (options.seed() ^ (options.seed() >>> 32));
             if (seed == -1) {

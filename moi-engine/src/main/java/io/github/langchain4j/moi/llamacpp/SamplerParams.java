@@ -13,12 +13,21 @@ package io.github.langchain4j.moi.llamacpp;
  * @param seed             seed of the random choice
  * @param frequencyPenalty OpenAI-style frequency penalty, 0 to disable
  * @param presencePenalty  OpenAI-style presence penalty, 0 to disable
+ * @param temperatureFirst the temperature before top-k, top-p and min-p in the chain (vLLM's order), else last
  */
 public record SamplerParams(double temperature, int topK, double topP, double minP, double repeatPenalty,
-                            int repeatLastN, long seed, double frequencyPenalty, double presencePenalty) {
+                            int repeatLastN, long seed, double frequencyPenalty, double presencePenalty,
+                            boolean temperatureFirst) {
 
     /** Greedy decoding without penalties. */
     public static final SamplerParams GREEDY = new SamplerParams(0, 0, 1, 0, 1, 64, 42, 0, 0);
+
+    /** Temperature last. */
+    public SamplerParams(double temperature, int topK, double topP, double minP, double repeatPenalty,
+                         int repeatLastN, long seed, double frequencyPenalty, double presencePenalty) {
+        this(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed, frequencyPenalty, presencePenalty,
+                false);
+    }
 
     boolean greedy() {
         return temperature == 0;

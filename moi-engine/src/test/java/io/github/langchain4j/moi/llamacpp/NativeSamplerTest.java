@@ -52,6 +52,30 @@ class NativeSamplerTest {
         }
     }
 
+    @Test
+    void temperatureFirstFlattensTheDistributionBeforeTopPCutsIt() {
+        // top-p 0.3 at temperature 4: on the raw distribution (temperature last) the nucleus is a few tokens; on the
+        // flattened one (temperature first, vLLM's order) it is many more
+        try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256)
+                .withThreads(1).withSequences(1))) {
+            int[] prompt = model.tokenize("once upon a time there was", true, false);
+            model.decodeTokens(prompt, 0, prompt.length, 0);
+            java.util.Set<Integer> last = new java.util.HashSet<>();
+            java.util.Set<Integer> first = new java.util.HashSet<>();
+            for (int seed = 1; seed <= 300; seed++) {
+                last.add(sampleOnce(model, new SamplerParams(4.0, 0, 0.3, 0, 1, 0, seed, 0, 0, false)));
+                first.add(sampleOnce(model, new SamplerParams(4.0, 0, 0.3, 0, 1, 0, seed, 0, 0, true)));
+            }
+            assertThat(first.size()).isGreaterThan(2 * last.size());
+        }
+    }
+
+    private static int sampleOnce(NativeModel model, SamplerParams params) {
+        try (NativeSampler sampler = model.newSampler(params, null)) {
+            return sampler.sample();
+        }
+    }
+
     private record Outcome(List<Integer> ours, List<Integer> reference, String text, int rejections) {
     }
 

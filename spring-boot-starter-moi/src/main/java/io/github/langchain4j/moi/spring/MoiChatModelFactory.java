@@ -84,6 +84,8 @@ final class MoiChatModelFactory {
                 .mode(p.getMode())
                 .beta(p.getBeta())
                 .mixTopK(p.getMixTopK())
+                .support(p.getSupport())
+                .temperatureFirst(p.getTemperatureFirst())
                 .temperature(p.getTemperature())
                 .topK(p.getTopK())
                 .topP(p.getTopP())

@@ -2,6 +2,7 @@ package io.github.langchain4j.moi.spring;
 
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import io.github.langchain4j.moi.engine.MoiMode;
+import io.github.langchain4j.moi.engine.MoiSupport;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -53,6 +54,15 @@ public class MoiChatModelProperties {
 
     /** How many of the most likely tokens are mixed into the next input; default 20. */
     private Integer mixTopK;
+
+    /**
+     * A sampled token outside the top mix-top-k: EXTENDED (default) adds it to the mixture's support, REFERENCE keeps
+     * the top k only, as the MoI authors' reference implementation.
+     */
+    private MoiSupport support;
+
+    /** Apply the temperature before top-k, top-p and min-p (vLLM's order, the MoI reference's); default false. */
+    private Boolean temperatureFirst;
 
     /** Sampling temperature (0: greedy); default 0.6. */
     private Double temperature;
@@ -193,6 +203,22 @@ public class MoiChatModelProperties {
 
     public void setMixTopK(Integer mixTopK) {
         this.mixTopK = mixTopK;
+    }
+
+    public MoiSupport getSupport() {
+        return support;
+    }
+
+    public void setSupport(MoiSupport support) {
+        this.support = support;
+    }
+
+    public Boolean getTemperatureFirst() {
+        return temperatureFirst;
+    }
+
+    public void setTemperatureFirst(Boolean temperatureFirst) {
+        this.temperatureFirst = temperatureFirst;
     }
 
     public Double getTemperature() {

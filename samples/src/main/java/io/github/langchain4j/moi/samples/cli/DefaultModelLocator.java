@@ -24,6 +24,11 @@ public final class DefaultModelLocator {
                 .resolve(KnownModel.DEFAULT));
     }
 
+    /** A known model's file in the cache, fetched (with progress on stderr) if it is not there yet. */
+    public static Path knownModelPath(KnownModel model) {
+        return new ModelCache().withProgress(FetchProgressPrinter.forStderr()).resolve(model);
+    }
+
     /** The model named by the system property or the environment, if any. */
     static Optional<Path> configuredModelPath() {
         return Optional.ofNullable(nonBlank(System.getProperty(PROPERTY)))

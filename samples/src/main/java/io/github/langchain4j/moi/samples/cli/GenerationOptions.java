@@ -8,6 +8,7 @@ import io.github.langchain4j.moi.engine.GbnfValidator;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.InvalidOptionException;
 import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.MoiSupport;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.ITypeConverter;
@@ -64,6 +65,11 @@ final class GenerationOptions {
             description = "Tokens of the raw distribution in the mixture's support (default: ${DEFAULT-VALUE}).")
     int mixTopK;
 
+    @Option(names = "--support", paramLabel = "S", converter = SupportConverter.class, order = 4,
+            description = "A sampled token outside the top --mix-top-k: extended adds it to the mixture, reference "
+                    + "keeps the top k only, as the MoI authors' code (default: ${DEFAULT-VALUE}).")
+    MoiSupport support;
+
     @Option(names = "--temperature", paramLabel = "T", order = 5,
             description = "Sampling temperature, 0 for greedy (default: ${DEFAULT-VALUE}).")
     double temperature;
@@ -75,6 +81,10 @@ final class GenerationOptions {
     @Option(names = "--top-p", paramLabel = "P", order = 7,
             description = "Nucleus sampling threshold in (0, 1], 1 to disable (default: ${DEFAULT-VALUE}).")
     double topP;
+
+    @Option(names = "--temperature-first", arity = "0..1", order = 7,
+            description = "Apply the temperature before top-k, top-p and min-p, as vLLM does (default: last).")
+    boolean temperatureFirst;
 
     @Option(names = "--min-p", paramLabel = "P", order = 8,
             description = "Drop tokens below P times the top probability, in [0, 1) (default: ${DEFAULT-VALUE}).")
@@ -175,11 +185,11 @@ final class GenerationOptions {
 
     SamplingOptions toSampling() {
         return usage(() -> new SamplingOptions(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed,
-                frequencyPenalty, presencePenalty));
+                frequencyPenalty, presencePenalty, temperatureFirst));
     }
 
     MoiOptions toMoi() {
-        return usage(() -> new MoiOptions(mode, beta, mixTopK));
+        return usage(() -> new MoiOptions(mode, beta, mixTopK, support));
     }
 
     /** The request for a prompt that is already in the model's format. */
@@ -243,6 +253,18 @@ final class GenerationOptions {
         }
     }
 
+    /** Parses {@code --support} with {@link MoiSupport#parse}, whose message lists the valid names. */
+    static final class SupportConverter implements ITypeConverter<MoiSupport> {
+        @Override
+        public MoiSupport convert(String value) {
+            try {
+                return MoiSupport.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** The defaults of the options, read from the library's records so that there is one source of truth. */
     static final class Defaults implements IDefaultValueProvider {
 
@@ -254,6 +276,8 @@ final class GenerationOptions {
                 entry("--mode", MOI.mode().name().toLowerCase(Locale.ROOT)),
                 entry("--beta", MOI.beta()),
                 entry("--mix-top-k", MOI.mixTopK()),
+                entry("--support", MOI.support().name().toLowerCase(Locale.ROOT)),
+                entry("--temperature-first", SAMPLING.temperatureFirst()),
                 entry("--temperature", SAMPLING.temperature()),
                 entry("--top-k", SAMPLING.topK()),
                 entry("--top-p", SAMPLING.topP()),

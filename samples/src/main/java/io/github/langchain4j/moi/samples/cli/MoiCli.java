@@ -41,7 +41,7 @@ import java.util.function.Function;
  * only with {@code --verbose} or {@code MOI_DEBUG=1}. Text goes to stdout (UTF-8), everything else to stderr.
  */
 @Command(name = "moi", mixinStandardHelpOptions = true, versionProvider = MoiCli.Version.class,
-        subcommands = {ChatCommand.class, GenerateCommand.class, EvalCommand.class,
+        subcommands = {ChatCommand.class, GenerateCommand.class, EvalCommand.class, TraceCommand.class,
                 io.github.langchain4j.moi.samples.examples.AgentCommand.class,
                 io.github.langchain4j.moi.samples.examples.RagCommand.class,
                 io.github.langchain4j.moi.samples.bench.BenchCommand.class,

@@ -4,6 +4,7 @@ import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
+import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.samples.cli.DefaultModelLocator;
 import io.github.langchain4j.moi.samples.cli.OptionFlags;
 import io.github.langchain4j.moi.samples.cli.SafeFiles;
@@ -89,6 +90,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "GGUF model file (default: -Dmoi.model, $MOI_MODEL, else the library's default model).")
     Path model;
 
+    @Option(names = "--known-model", paramLabel = "NAME", order = 8,
+            description = "A model the library knows, fetched into the cache on first use: qwen2.5-coder-0.5b (the "
+                    + "default), qwen2.5-coder-1.5b (about 1.1 GB) or gemma-3-270m; not with --model.")
+    String knownModel;
+
     @Option(names = "--temperature", paramLabel = "T", order = 9,
             description = "Sampling temperature (default: the paper's ${DEFAULT-VALUE}).")
     double temperature = SamplingOptions.DEFAULTS.temperature();
@@ -108,6 +114,20 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--mix-top-k", paramLabel = "K", order = 13,
             description = "MoI support size (default: ${DEFAULT-VALUE}).")
     int mixTopK = MoiOptions.DEFAULT_MIX_TOP_K;
+
+    @Option(names = "--temperature-first", order = 13,
+            description = "Apply the temperature before top-k/top-p/min-p, as vLLM (the MoI reference) does.")
+    boolean temperatureFirst;
+
+    @Option(names = "--preset", paramLabel = "NAME", order = 13,
+            description = "paper: the MoI reference scripts' settings where not given: temperature 0.6 applied "
+                    + "first, no top-k, no min-p, top-p 0.4 and beta 2 for countdown (0.8 and beta 1 otherwise), "
+                    + "modes off,moi-ref,direct-ref.")
+    String preset;
+
+    @Option(names = "--concurrency", paramLabel = "N", order = 17,
+            description = "Answers generated at once, in one batch of the engine (default: ${DEFAULT-VALUE}).")
+    int concurrency = 1;
 
     @Option(names = "--problem-seed", paramLabel = "S", order = 14,
             description = "Seed of the generated problems (default: ${DEFAULT-VALUE}).")
@@ -150,9 +170,15 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (preset != null) {
+            applyPreset();
+        }
+        if (concurrency < 1) {
+            throw usageError("--concurrency must be >= 1, was " + concurrency);
+        }
         SamplingOptions sampling = usage(() -> new SamplingOptions(temperature, topK, topP, minP,
                 SamplingOptions.DEFAULTS.repeatPenalty(), SamplingOptions.DEFAULTS.repeatLastN(),
-                SamplingOptions.DEFAULT_SEED));
+                SamplingOptions.DEFAULT_SEED, 0, 0, temperatureFirst));
         usage(() -> new MoiOptions(MoiOptions.DEFAULTS.mode(), MoiOptions.DEFAULT_BETA, mixTopK));
         usage(() -> EngineConfig.of(Path.of("model.gguf")).withThreads(threads));
         if (seeds < 1) {
@@ -174,7 +200,12 @@ public final class EvalCommand implements Callable<Integer> {
         for (int i = 0; i < seeds; i++) {
             seedList.add(SamplingOptions.DEFAULT_SEED + i);
         }
-        Path modelPath = model != null ? model : DefaultModelLocator.defaultModelPath();
+        KnownModel known = knownModel == null ? null : usage(() -> KnownModel.named(knownModel));
+        if (model != null && known != null) {
+            throw usageError("--model and --known-model exclude each other: the model comes from one of them");
+        }
+        Path modelPath = model != null ? model : known != null ? DefaultModelLocator.knownModelPath(known)
+                : DefaultModelLocator.defaultModelPath();
         MoiEngine.checkModelFile(modelPath);
         EvalSettings settings = new EvalSettings(commandLine(), taskLabel, problemSeed,
                 modelPath.getFileName().toString(), sampling, maxTokens, mixTopK, seedList, modeList);
@@ -228,10 +259,12 @@ public final class EvalCommand implements Callable<Integer> {
         Thread notice = new Thread(() -> System.err.printf("%neval: stopped; %d answers kept in %s; run the same "
                 + "command again to resume%n", results.records().size(), results.path()));
         Runtime.getRuntime().addShutdownHook(notice);
-        try (Solver.Loaded loaded = loader.apply(EngineConfig.of(modelPath).withThreads(threads));
+        EvalRunner.Throughput throughput;
+        try (Solver.Loaded loaded = loader.apply(EngineConfig.of(modelPath).withThreads(threads)
+                .withMaxSequences(concurrency));
              ProgressBar progress = noProgress ? null : progressBar(total, total - remaining, stderr)) {
-            new EvalRunner(loaded.solver(), sampling, maxTokens, mixTopK, settings.fingerprint())
-                    .run(problems, modeList, seedList, results, progress);
+            throughput = new EvalRunner(loaded.solver(), sampling, maxTokens, mixTopK, settings.fingerprint(),
+                    concurrency).run(problems, modeList, seedList, results, progress);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(notice);
@@ -239,6 +272,44 @@ public final class EvalCommand implements Callable<Integer> {
                 // the hook is running: it says where the results are
             }
         }
+        stderr.printf(Locale.ROOT, "eval: %d answers, %d tokens in %.1f s at concurrency %d: %.2f tokens/s, "
+                        + "%.2f answers/minute%n", throughput.answers(), throughput.tokens(), throughput.seconds(),
+                concurrency, throughput.tokensPerSecond(), throughput.answersPerMinute());
+        stderr.flush();
+    }
+
+    /**
+     * {@code --preset paper}: the settings of the MoI authors' example scripts (vLLM: temperature before top-p; AIME
+     * with top-p 0.8 and beta 1, CountDown with top-p 0.4 and beta 2; nothing else set), for options not given.
+     */
+    private void applyPreset() {
+        if (!preset.equalsIgnoreCase("paper")) {
+            throw usageError("unknown --preset '" + preset + "': expected paper");
+        }
+        boolean countdown = dataset == null && task().startsWith("countdown");
+        if (!given("--temperature")) {
+            temperature = 0.6;
+        }
+        if (!given("--top-p")) {
+            topP = countdown ? 0.4 : 0.8;
+        }
+        if (!given("--top-k")) {
+            topK = 0;
+        }
+        if (!given("--min-p")) {
+            minP = 0;
+        }
+        if (!given("--betas")) {
+            betas = List.of(countdown ? 2.0 : 1.0);
+        }
+        if (!given("--modes")) {
+            modes = "off,moi-ref,direct-ref";
+        }
+        temperatureFirst = true;
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private List<Problem> problems() {

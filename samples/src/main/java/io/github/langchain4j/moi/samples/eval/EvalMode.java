@@ -2,6 +2,7 @@ package io.github.langchain4j.moi.samples.eval;
 
 import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.MoiSupport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,9 +11,12 @@ import java.util.Locale;
 
 /**
  * One decoding arm of the comparison: standard decoding ({@code off}), MoI at one beta ({@code moi:1}), or the
- * direct mixture ({@code direct}).
+ * direct mixture ({@code direct}); with the reference implementation's support ({@link MoiSupport#REFERENCE}) the
+ * label has {@code -ref}: {@code moi-ref:1}, {@code direct-ref}.
  */
-public record EvalMode(MoiMode mode, double beta) {
+public record EvalMode(MoiMode mode, double beta, MoiSupport support) {
+
+    private static final String REF = "-ref";
 
     /** The paper's beta grid. */
     public static final List<Double> PAPER_BETAS = List.of(0.25, 0.5, 1.0, 2.0, 4.0, 8.0);
@@ -23,18 +27,27 @@ public record EvalMode(MoiMode mode, double beta) {
         if (mode != MoiMode.MOI) {
             beta = MoiOptions.DEFAULT_BETA; // unused by the engine: one arm per mode
         }
+        if (mode == MoiMode.OFF) {
+            support = MoiSupport.EXTENDED;  // no mixture: one arm
+        }
         if (!(beta >= 0) || Double.isInfinite(beta)) {
             throw new IllegalArgumentException("beta must be a finite number >= 0, was " + beta);
         }
     }
 
-    /** {@code off}, {@code direct}, or {@code moi:B}. */
+    /** With the library's default support. */
+    public EvalMode(MoiMode mode, double beta) {
+        this(mode, beta, MoiSupport.EXTENDED);
+    }
+
+    /** {@code off}, {@code direct}, {@code moi:B}, {@code direct-ref} or {@code moi-ref:B}. */
     public String label() {
-        return mode == MoiMode.MOI ? "moi:" + formatBeta(beta) : mode.name().toLowerCase(Locale.ROOT);
+        String name = mode.name().toLowerCase(Locale.ROOT) + (support == MoiSupport.REFERENCE ? REF : "");
+        return mode == MoiMode.MOI ? name + ":" + formatBeta(beta) : name;
     }
 
     public MoiOptions toOptions(int mixTopK) {
-        return new MoiOptions(mode, beta, mixTopK);
+        return new MoiOptions(mode, beta, mixTopK, support);
     }
 
     static String formatBeta(double beta) {
@@ -53,6 +66,11 @@ public record EvalMode(MoiMode mode, double beta) {
                 continue;
             }
             String[] parts = name.split(":", 2);
+            MoiSupport support = MoiSupport.EXTENDED;
+            if (parts[0].endsWith(REF) && !parts[0].equals("off" + REF)) {
+                support = MoiSupport.REFERENCE;
+                parts[0] = parts[0].substring(0, parts[0].length() - REF.length());
+            }
             MoiMode mode = MoiMode.parse(parts[0]);
             if (parts.length == 2) {
                 if (mode != MoiMode.MOI) {
@@ -64,13 +82,13 @@ public record EvalMode(MoiMode mode, double beta) {
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("bad beta in '" + item.trim() + "'");
                 }
-                modes.add(new EvalMode(mode, beta));
+                modes.add(new EvalMode(mode, beta, support));
             } else if (mode == MoiMode.MOI) {
                 for (double beta : betas) {
-                    modes.add(new EvalMode(mode, beta));
+                    modes.add(new EvalMode(mode, beta, support));
                 }
             } else {
-                modes.add(new EvalMode(mode, MoiOptions.DEFAULT_BETA));
+                modes.add(new EvalMode(mode, MoiOptions.DEFAULT_BETA, support));
             }
         }
         if (modes.isEmpty()) {

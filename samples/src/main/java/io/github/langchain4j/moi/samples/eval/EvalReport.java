@@ -32,7 +32,9 @@ public final class EvalReport {
      */
     public record ModeSummary(String mode, String kind, double beta, int n, int correct, double accuracy,
                               double ciLow, double ciHigh, double meanTokens, int truncated, Integer pairs,
-                              Integer b, Integer c, Double pValue) {
+                              Integer b, Integer c, Double pValue, Double difference, Double differenceLow,
+                              Double differenceHigh, Integer problemsCompared, Double signP, Long pairsFor3Points,
+                              Long pairsFor5Points) {
     }
 
     /** Per problem: correct answers out of the seeds run, for each mode. */
@@ -44,6 +46,32 @@ public final class EvalReport {
     }
 
     private EvalReport() {
+    }
+
+    /** Seed of the bootstrap, so that the same results give the same report. */
+    private static final long BOOTSTRAP_SEED = 20261201L;
+    private static final int BOOTSTRAP_REPLICATES = 10_000;
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static Double difference(List<Double> perProblem) {
+        return perProblem.isEmpty() ? null : perProblem.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    private static Statistics.Interval ciOfDifference(List<Double> perProblem) {
+        return Statistics.bootstrapMean(toArray(perProblem), BOOTSTRAP_REPLICATES, CONFIDENCE, BOOTSTRAP_SEED);
+    }
+
+    /** Pairs McNemar's test needs (5 % level, 80 % power) at the observed discordance; null when it cannot say. */
+    private static Long pairsNeeded(int discordant, int pairs, double delta) {
+        if (pairs == 0) {
+            return null;
+        }
+        // with no discordant pair yet, the rate is unknown: take one, the least the data allow
+        double rate = Math.max(discordant, 1) / (double) pairs;
+        return rate < delta ? null : Statistics.mcnemarPairsNeeded(rate, delta, 0.05, 0.80);
     }
 
     public static Summary summarize(EvalSettings settings, List<Problem> problems, List<ResultRecord> records,
@@ -62,7 +90,10 @@ public final class EvalReport {
             int pairs = 0;
             int b = 0;
             int c = 0;
+            List<Double> perProblem = new ArrayList<>();   // mean (mode - off) over the problem's paired seeds
             for (Problem problem : problems) {
+                double problemSum = 0;
+                int problemPairs = 0;
                 for (long seed : settings.seeds()) {
                     ResultRecord r = byKey.get(new ResultRecord.Key(problem.id(), mode.label(), seed));
                     if (r == null) {
@@ -77,7 +108,12 @@ public final class EvalReport {
                         pairs++;
                         b += off.correct() && !r.correct() ? 1 : 0;
                         c += !off.correct() && r.correct() ? 1 : 0;
+                        problemSum += (r.correct() ? 1 : 0) - (off.correct() ? 1 : 0);
+                        problemPairs++;
                     }
+                }
+                if (problemPairs > 0) {
+                    perProblem.add(problemSum / problemPairs);
                 }
             }
             Statistics.Interval ci = Statistics.wilson(correct, n, CONFIDENCE);
@@ -85,7 +121,12 @@ public final class EvalReport {
             modes.add(new ModeSummary(mode.label(), mode.mode().name().toLowerCase(Locale.ROOT), mode.beta(), n,
                     correct, n == 0 ? 0 : (double) correct / n, ci.low(), ci.high(),
                     n == 0 ? 0 : (double) tokens / n, truncated, compared ? pairs : null, compared ? b : null,
-                    compared ? c : null, compared ? Statistics.mcnemarExact(b, c) : null));
+                    compared ? c : null, compared ? Statistics.mcnemarExact(b, c) : null,
+                    compared ? difference(perProblem) : null, compared ? ciOfDifference(perProblem).low() : null,
+                    compared ? ciOfDifference(perProblem).high() : null, compared ? perProblem.size() : null,
+                    compared ? Statistics.signTest(toArray(perProblem)) : null,
+                    compared ? pairsNeeded(b + c, pairs, 0.03) : null,
+                    compared ? pairsNeeded(b + c, pairs, 0.05) : null));
         }
         List<ProblemRow> rows = new ArrayList<>();
         for (Problem problem : problems) {
@@ -150,6 +191,8 @@ public final class EvalReport {
         md.append(String.format(Locale.ROOT, "- Sampling: temperature %s, top-p %s, top-k %d, min-p %s; at most %d "
                         + "tokens per answer; MoI support %d tokens%n", s.sampling().temperature(),
                 s.sampling().topP(), s.sampling().topK(), s.sampling().minP(), s.maxTokens(), s.mixTopK()));
+        md.append("- Sampler order: temperature ").append(s.sampling().temperatureFirst()
+                ? "first (before top-k/top-p/min-p, as vLLM)" : "last (llama.cpp's usual order)").append("\n");
         md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPU cores, ")
                 .append(System.getProperty("os.name")).append(" ").append(System.getProperty("os.arch"))
                 .append(", Java ").append(System.getProperty("java.version")).append("\n\n");
@@ -168,6 +211,26 @@ public final class EvalReport {
         md.append("\nb: pairs (same problem, same seed) where off was right and the mode wrong; c: the reverse. "
                 + "McNemar's exact test is the two-sided binomial test of b against b + c with p = 1/2. The Wilson "
                 + "interval treats every answer as independent (with several seeds per problem it is too narrow).\n\n");
+        if (summary.modes().stream().anyMatch(m -> m.difference() != null)) {
+            md.append("## Paired difference against off (problems as the unit)\n\n");
+            md.append("| mode | problems | difference (mode - off) | 95 % CI (bootstrap over problems) | sign test p "
+                    + "| pairs for 3 points | pairs for 5 points |\n");
+            md.append("|---|---:|---:|---|---:|---:|---:|\n");
+            for (ModeSummary m : summary.modes()) {
+                if (m.difference() == null) {
+                    continue;
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %d | %+.3f | [%+.3f, %+.3f] | %.4f | %s | %s |%n",
+                        m.mode(), m.problemsCompared(), m.difference(), m.differenceLow(), m.differenceHigh(),
+                        m.signP(), dash(m.pairsFor3Points()), dash(m.pairsFor5Points())));
+            }
+            md.append("\nEach problem's difference is the mean over its seeds of (mode right) - (off right); the interval "
+                    + "resamples problems with replacement (10,000 times, fixed seed), so several seeds of one problem "
+                    + "count as one unit. The sign test counts problems the mode did better and worse on. Pairs for 3 "
+                    + "and 5 points: paired answers McNemar's test needs for that difference at 5 % level and 80 % power, "
+                    + "at this run's discordance rate (b + c) / pairs (Connor 1987); '–' when the rate is below the "
+                    + "difference.\n\n");
+        }
         if (chartFileName != null) {
             md.append("![accuracy against beta](").append(chartFileName).append(")\n\n");
         }
@@ -195,7 +258,7 @@ public final class EvalReport {
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
     }
 
-    private static String dash(Integer value) {
+    private static String dash(Number value) {
         return value == null ? "–" : value.toString();
     }
 

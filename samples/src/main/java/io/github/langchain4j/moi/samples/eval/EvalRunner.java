@@ -4,11 +4,19 @@ import io.github.langchain4j.moi.engine.SamplingOptions;
 import me.tongfei.progressbar.ProgressBar;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs every (problem, seed, mode) that the results file does not hold yet, problem by problem so that each problem's
- * modes finish together (paired), appending each result as soon as it is checked.
+ * modes finish together (paired), appending each result as soon as it is checked. With a concurrency above 1, that
+ * many answers are generated at once (the engine decodes them in one batch: its maxSequences must be as large).
  */
 public final class EvalRunner {
 
@@ -17,13 +25,34 @@ public final class EvalRunner {
     private final int maxTokens;
     private final int mixTopK;
     private final String settings;
+    private final int concurrency;
+
+    /** What a run did: answers, generated tokens and wall-clock seconds. */
+    public record Throughput(long answers, long tokens, double seconds) {
+        public double tokensPerSecond() {
+            return seconds > 0 ? tokens / seconds : 0;
+        }
+
+        public double answersPerMinute() {
+            return seconds > 0 ? answers * 60 / seconds : 0;
+        }
+    }
 
     public EvalRunner(Solver solver, SamplingOptions sampling, int maxTokens, int mixTopK, String settings) {
+        this(solver, sampling, maxTokens, mixTopK, settings, 1);
+    }
+
+    public EvalRunner(Solver solver, SamplingOptions sampling, int maxTokens, int mixTopK, String settings,
+                      int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
+        }
         this.solver = solver;
         this.sampling = sampling;
         this.maxTokens = maxTokens;
         this.mixTopK = mixTopK;
         this.settings = settings;
+        this.concurrency = concurrency;
     }
 
     /**
@@ -61,8 +90,10 @@ public final class EvalRunner {
     }
 
     /** Runs what is left; {@code progress} (may be null) steps once per finished answer. */
-    public void run(List<Problem> problems, List<EvalMode> modes, List<Long> seeds, ResultsFile results,
-                    ProgressBar progress) throws IOException {
+    public Throughput run(List<Problem> problems, List<EvalMode> modes, List<Long> seeds, ResultsFile results,
+                          ProgressBar progress) throws IOException {
+        List<Runnable> todo = new ArrayList<>();
+        AtomicLong tokens = new AtomicLong();
         for (Problem problem : problems) {
             for (long seed : seeds) {
                 for (EvalMode mode : modes) {
@@ -70,15 +101,66 @@ public final class EvalRunner {
                     if (results.contains(key)) {
                         continue;
                     }
-                    if (progress != null) {
-                        progress.setExtraMessage(problem.id() + " " + mode.label());
-                    }
-                    results.append(solve(problem, mode, seed));
-                    if (progress != null) {
-                        progress.step();
-                    }
+                    todo.add(() -> {
+                        ResultRecord record = solve(problem, mode, seed);
+                        try {
+                            results.append(record);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        tokens.addAndGet(record.tokens());
+                        if (progress != null) {
+                            synchronized (progress) {
+                                progress.setExtraMessage(problem.id() + " " + mode.label());
+                                progress.step();
+                            }
+                        }
+                    });
                 }
             }
+        }
+        long start = System.nanoTime();
+        if (concurrency == 1) {
+            try {
+                todo.forEach(Runnable::run);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        } else {
+            runConcurrently(todo);
+        }
+        return new Throughput(todo.size(), tokens.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Up to {@code concurrency} answers at once, in order; the first failure stops the rest and is thrown. */
+    private void runConcurrently(List<Runnable> todo) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread thread = new Thread(r, "eval-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Runnable task : todo) {
+                futures.add(pool.submit(task));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("eval interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -31,7 +31,9 @@ public record EvalSettings(String command, String task, long problemSeed, String
         String text = String.format(Locale.ROOT, "task=%s;problemSeed=%d;model=%s;temperature=%s;topK=%d;topP=%s;"
                         + "minP=%s;repeatPenalty=%s;repeatLastN=%d;maxTokens=%d;mixTopK=%d", task, problemSeed, model,
                 sampling.temperature(), sampling.topK(), sampling.topP(), sampling.minP(), sampling.repeatPenalty(),
-                sampling.repeatLastN(), maxTokens, mixTopK);
+                sampling.repeatLastN(), maxTokens, mixTopK)
+                // only when set, so that results files of earlier runs keep their fingerprint
+                + (sampling.temperatureFirst() ? ";temperatureFirst" : "");
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 6);

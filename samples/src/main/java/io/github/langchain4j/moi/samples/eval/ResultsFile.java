@@ -104,17 +104,17 @@ public final class ResultsFile implements Closeable {
         return path;
     }
 
-    public boolean contains(ResultRecord.Key key) {
+    public synchronized boolean contains(ResultRecord.Key key) {
         return records.containsKey(key);
     }
 
     /** The records, in the order they were finished. */
-    public List<ResultRecord> records() {
+    public synchronized List<ResultRecord> records() {
         return Collections.unmodifiableList(new ArrayList<>(records.values()));
     }
 
-    /** Appends one record and flushes it to the file at once. */
-    public void append(ResultRecord record) throws IOException {
+    /** Appends one record and flushes it to the file at once; safe from several threads (one line each). */
+    public synchronized void append(ResultRecord record) throws IOException {
         writer.write(JSON.writeValueAsString(record));
         writer.write('\n');
         writer.flush();

@@ -2,6 +2,7 @@ package io.github.langchain4j.moi.samples.cli;
 
 import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.MoiMode;
+import io.github.langchain4j.moi.engine.MoiSupport;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;
@@ -62,6 +63,8 @@ class CliOptionMappingTest {
                 new Case("--beta", "2.5", request(r -> r.moi().beta()), 2.5),
                 new Case("--beta", "0", request(r -> r.moi().beta()), 0.0),
                 new Case("--mix-top-k", "7", request(r -> r.moi().mixTopK()), 7),
+                new Case("--support", "reference", request(r -> r.moi().support()), MoiSupport.REFERENCE),
+                new Case("--temperature-first", "true", request(r -> r.sampling().temperatureFirst()), true),
                 new Case("--temperature", "0", request(r -> r.sampling().temperature()), 0.0),
                 new Case("--top-k", "5", request(r -> r.sampling().topK()), 5),
                 new Case("--top-p", "0.5", request(r -> r.sampling().topP()), 0.5),

@@ -30,7 +30,7 @@ class EvalCommandTest {
 
     Path dataset;
     Path model;
-    final List<String> calls = new ArrayList<>();
+    final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
     String err;
 
     @BeforeEach
@@ -66,8 +66,11 @@ class EvalCommandTest {
         command.setOut(new PrintWriter(out));
         command.setErr(new PrintWriter(errors));
         List<String> all = new ArrayList<>(List.of("--dataset", dataset.toString(), "--model", model.toString(),
-                "--out", dir.resolve("out").toString(), "--name", "run"));
-        if (!List.of(args).contains("--modes")) {
+                "--out", dir.resolve("out").toString()));
+        if (!List.of(args).contains("--name")) {
+            all.addAll(List.of("--name", "run"));
+        }
+        if (!List.of(args).contains("--modes") && !List.of(args).contains("--preset")) {
             all.addAll(List.of("--modes", "off,moi:1"));
         }
         all.addAll(List.of(args));
@@ -254,5 +257,61 @@ class EvalCommandTest {
 
         assertThat(run(100)).isEqualTo(1);
         assertThat(err).contains(dataset.toString(), "not valid UTF-8").doesNotContain("Input length");
+    }
+
+    @Test
+    void concurrentAnswersGiveOneLineEachAndTheSameReportAsSequentialOnes() throws Exception {
+        assertThat(run(Integer.MAX_VALUE, "--name", "seq")).isZero();
+        assertThat(run(Integer.MAX_VALUE, "--name", "conc", "--concurrency", "4")).isZero();
+        assertThat(err).contains("at concurrency 4");
+
+        List<String> lines = Files.readAllLines(dir.resolve("out/conc-results.jsonl"));
+        assertThat(lines).hasSize(20);
+        assertThat(lines.stream().map(l -> l.replaceAll(".*\"problem\":\"(q\\d+)\",\"mode\":\"([^\"]+)\".*", "$1 $2"))
+                .distinct()).hasSize(20);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode seq = json.readTree(dir.resolve("out/seq.json").toFile()).get("modes");
+        JsonNode conc = json.readTree(dir.resolve("out/conc.json").toFile()).get("modes");
+        assertThat(conc).isEqualTo(seq);
+        assertThat(run(0, "--concurrency", "0")).isEqualTo(2);
+        assertThat(err).contains("--concurrency must be >= 1");
+    }
+
+    @Test
+    void thePaperPresetSetsTheReferenceScriptsSamplerAndModes() throws Exception {
+        assertThat(run(Integer.MAX_VALUE, "--preset", "paper", "--limit", "2")).isZero();
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("out/run.json").toFile());
+        JsonNode sampling = json.get("sampling");
+        assertThat(sampling.get("temperature").asDouble()).isEqualTo(0.6);
+        assertThat(sampling.get("temperatureFirst").asBoolean()).isTrue();
+        assertThat(sampling.get("topP").asDouble()).isEqualTo(0.8);
+        assertThat(sampling.get("topK").asInt()).isZero();
+        assertThat(sampling.get("minP").asDouble()).isZero();
+        assertThat(json.get("modes").findValuesAsText("mode")).containsExactly("off", "moi-ref:1", "direct-ref");
+        assertThat(calls).anySatisfy(c -> assertThat(c).contains(" DIRECT "));
+        assertThat(run(0, "--preset", "fast")).isEqualTo(2);
+        assertThat(err).contains("unknown --preset 'fast'");
+    }
+
+    @Test
+    void theReportGivesThePairedDifferenceWithItsIntervalAndThePowerNeeded() throws Exception {
+        assertThat(run(Integer.MAX_VALUE, "--seeds", "2")).isZero();
+        String md = Files.readString(dir.resolve("out/run.md"));
+        assertThat(md).contains("## Paired difference against off");
+        // moi right on all 10 problems, off on 3: +0.7, every resample of problems gives at least +0.3
+        JsonNode moi = new ObjectMapper().readTree(dir.resolve("out/run.json").toFile()).get("modes").get(1);
+        assertThat(moi.get("difference").asDouble()).isEqualTo(0.7, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(moi.get("differenceLow").asDouble()).isGreaterThan(0.3);
+        assertThat(moi.get("differenceHigh").asDouble()).isLessThanOrEqualTo(1.0);
+        assertThat(moi.get("problemsCompared").asInt()).isEqualTo(10);
+        assertThat(moi.get("signP").asDouble()).isEqualTo(2 * Math.pow(0.5, 7), org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void aKnownModelIsNamedAndExcludesAModelPath() {
+        assertThat(run(0, "--known-model", "llama-70b")).isEqualTo(2);
+        assertThat(err).contains("unknown model name 'llama-70b'", "qwen2.5-coder-1.5b");
+        assertThat(run(0, "--known-model", "qwen2.5-coder-1.5b")).isEqualTo(2);
+        assertThat(err).contains("--model and --known-model exclude each other");
     }
 }

@@ -33,4 +33,15 @@ class EvalModeTest {
         assertThatThrownBy(() -> EvalMode.parseList("moi:-1", List.of())).hasMessageContaining("beta");
         assertThatThrownBy(() -> EvalMode.parseList(",", List.of())).hasMessageContaining("no modes");
     }
+
+    @org.junit.jupiter.api.Test
+    void referenceSupportArmsHaveTheirOwnLabels() {
+        List<EvalMode> modes = EvalMode.parseList("off,moi-ref:1,moi:1,direct-ref", List.of());
+        org.assertj.core.api.Assertions.assertThat(modes).extracting(EvalMode::label)
+                .containsExactly("off", "moi-ref:1", "moi:1", "direct-ref");
+        org.assertj.core.api.Assertions.assertThat(modes.get(1).toOptions(20).support())
+                .isEqualTo(io.github.langchain4j.moi.engine.MoiSupport.REFERENCE);
+        org.assertj.core.api.Assertions.assertThat(modes.get(2).toOptions(20).support())
+                .isEqualTo(io.github.langchain4j.moi.engine.MoiSupport.EXTENDED);
+    }
 }

@@ -38,4 +38,26 @@ class StatisticsTest {
         assertThat(Statistics.wilson(0, 0, 0.95)).isEqualTo(new Statistics.Interval(0, 1));
         assertThatThrownBy(() -> Statistics.wilson(3, 2, 0.95)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @org.junit.jupiter.api.Test
+    void mcnemarSampleSizeMatchesConnorsFormula() {
+        // psi = 0.2, delta = 0.05: ((1.95996 * sqrt(0.2) + 0.84162 * sqrt(0.1975))^2) / 0.0025 = 625.5 -> 626 (numpy)
+        org.assertj.core.api.Assertions.assertThat(Statistics.mcnemarPairsNeeded(0.2, 0.05, 0.05, 0.8)).isEqualTo(626);
+        org.assertj.core.api.Assertions.assertThat(Statistics.mcnemarPairsNeeded(0.2, 0.03, 0.05, 0.8))
+                .isGreaterThan(1700).isLessThan(1760);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Statistics.mcnemarPairsNeeded(0.02, 0.05, 0.05, 0.8))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void bootstrapOverProblemsIsReproducibleAndCoversTheMean() {
+        double[] perProblem = {1, 0, 0, -1, 1, 0.5, 0, 1, 0, 0};
+        Statistics.Interval a = Statistics.bootstrapMean(perProblem, 5000, 0.95, 7);
+        Statistics.Interval b = Statistics.bootstrapMean(perProblem, 5000, 0.95, 7);
+        org.assertj.core.api.Assertions.assertThat(a).isEqualTo(b);
+        org.assertj.core.api.Assertions.assertThat(a.low()).isLessThan(0.25).isGreaterThan(-0.3);
+        org.assertj.core.api.Assertions.assertThat(a.high()).isGreaterThan(0.25).isLessThan(0.7);
+        org.assertj.core.api.Assertions.assertThat(Statistics.signTest(perProblem))
+                .isEqualTo(Statistics.mcnemarExact(1, 4));
+    }
 }
