@@ -144,13 +144,7 @@ public final class MoiEngine implements Engine {
 
     private Job enqueue(GenerationRequest request, GenerationListener listener) {
         Objects.requireNonNull(request, "request");
-        if (request.moi().mode() != MoiMode.OFF && !moiAllowed) {
-            throw new MoiEngineException("MoI mode " + request.moi().mode() + " is not verified for architecture '"
-                    + model.architecture() + "' on llama.cpp " + model.runtime().label() + " (verified: "
-                    + new java.util.TreeSet<>(VerifiedArchitectures.of(model.runtime())) + "): its embedding input path "
-                    + "was never checked against the token path. Use MoI mode OFF, or set allowUnverifiedArchitecture "
-                    + "to run it anyway");
-        }
+        requireModeAllowed(request.moi().mode(), model.architecture(), model.runtime(), moiAllowed);
         Job job = new Job(request, listener == null ? GenerationListener.NONE : listener);
         synchronized (lock) {
             ensureOpen();
@@ -167,6 +161,16 @@ public final class MoiEngine implements Engine {
             lock.notifyAll();
         }
         return job;
+    }
+
+    /** MoI feeds rows through batch.embd, which must have been verified for the architecture on this runtime. */
+    static void requireModeAllowed(MoiMode mode, String architecture, LlamaRuntime runtime, boolean moiAllowed) {
+        if (mode != MoiMode.OFF && !moiAllowed) {
+            throw new MoiEngineException("MoI mode " + mode + " is not verified for architecture '" + architecture
+                    + "' on llama.cpp " + runtime.label() + " (verified: "
+                    + new java.util.TreeSet<>(VerifiedArchitectures.of(runtime)) + "): its embedding input path was never "
+                    + "checked against the token path. Use MoI mode OFF, or set allowUnverifiedArchitecture to run it anyway");
+        }
     }
 
     /** The decoding thread: admits queued jobs between steps and steps while any sequence is active. */

@@ -19,4 +19,14 @@ class CurrentArchitectureListTest {
         assertThat(ArchitectureProbe.known(binding, listed, dir)).isEqualTo(new TreeSet<>(listed));
         assertThat(ArchitectureProbe.known(binding, List.of("no-such-architecture"), dir)).isEmpty();
     }
+
+    @Test
+    void the_bundled_b4916_is_refused_once_the_current_one_runs_in_this_jvm() {
+        LlamaBinding.select(CurrentBuild.folder());
+        org.assertj.core.api.Assertions.assertThatThrownBy(LlamaBinding::bundled)
+                .isInstanceOf(LlamaCppException.class)
+                .hasMessageContaining("the current llama.cpp is loaded in this JVM")
+                .hasMessageContaining("one llama.cpp per JVM");
+        assertThat(NativeLibrary.loadedFrom()).isNull();
+    }
 }
