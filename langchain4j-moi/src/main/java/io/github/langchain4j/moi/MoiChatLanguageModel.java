@@ -261,6 +261,8 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         private Integer gpuLayers;
         private Boolean useMmap;
         private Integer maxSequences;
+        private Path llamaCppPath;
+        private Boolean allowUnverifiedArchitecture;
         private MoiMode mode;
         private Double beta;
         private Integer mixTopK;
@@ -330,6 +332,25 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
          */
         public Builder maxSequences(Integer maxSequences) {
             this.maxSequences = maxSequences;
+            return this;
+        }
+
+        /**
+         * The folder of a current llama.cpp build ({@code ./moi native build} prints it), for models the bundled
+         * llama.cpp b4916 cannot load (qwen3, gemma3n, smollm3...); default: the system property
+         * {@code moi.llama.lib.path}, else the bundled b4916. One JVM runs one llama.cpp.
+         */
+        public Builder llamaCppPath(Path llamaCppPath) {
+            this.llamaCppPath = llamaCppPath;
+            return this;
+        }
+
+        /**
+         * Runs MoI on an architecture whose embedding input path was not verified for the loaded llama.cpp (default
+         * false: such a model runs only with MoI mode OFF); logged as a warning.
+         */
+        public Builder allowUnverifiedArchitecture(Boolean allowUnverifiedArchitecture) {
+            this.allowUnverifiedArchitecture = allowUnverifiedArchitecture;
             return this;
         }
 
@@ -529,7 +550,9 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
                     getOrDefault(batchSize, defaults.batchSize()),
                     getOrDefault(gpuLayers, defaults.gpuLayers()),
                     getOrDefault(useMmap, defaults.useMmap()),
-                    getOrDefault(maxSequences, defaults.maxSequences()));
+                    getOrDefault(maxSequences, defaults.maxSequences()),
+                    getOrDefault(llamaCppPath, defaults.llamaCppPath()),
+                    getOrDefault(allowUnverifiedArchitecture, defaults.allowUnverifiedArchitecture()));
         }
 
         /** The default model's file, fetched and verified on first use (see {@link ModelCache}). */

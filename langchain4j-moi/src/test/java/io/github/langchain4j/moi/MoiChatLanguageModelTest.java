@@ -57,6 +57,7 @@ class MoiChatLanguageModelTest {
 
     @Test
     void every_builder_option_reaches_the_engine() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         List<String> events = new CopyOnWriteArrayList<>();
         ChatModelListener listener = new ChatModelListener() {
             @Override
@@ -72,6 +73,8 @@ class MoiChatLanguageModelTest {
                 .gpuLayers(-1)
                 .useMmap(false)
                 .maxSequences(2)
+                .llamaCppPath(tmp)
+                .allowUnverifiedArchitecture(true)
                 .mode(MoiMode.DIRECT)
                 .beta(2.5)
                 .mixTopK(7)
@@ -99,7 +102,7 @@ class MoiChatLanguageModelTest {
         model.chat("hi");
 
         assertThat(fake.configs).containsExactly(new EngineConfig(Path.of("/models/other.gguf"), 2048, 3, 256, -1,
-                false, 2));
+                false, 2, tmp, true));
         GenerationRequest request = fake.lastRequest();
         assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234, 0.4, 0.25,
                 true));
@@ -121,7 +124,7 @@ class MoiChatLanguageModelTest {
                 .map(Field::getName)
                 .toList();
         assertThat(options).containsExactlyInAnyOrder("modelPath", "contextSize", "threads", "batchSize",
-                "gpuLayers", "useMmap", "maxSequences", "mode", "beta", "mixTopK", "support", "temperatureFirst", "temperature", "topK", "topP", "minP",
+                "gpuLayers", "useMmap", "maxSequences", "llamaCppPath", "allowUnverifiedArchitecture", "mode", "beta", "mixTopK", "support", "temperatureFirst", "temperature", "topK", "topP", "minP",
                 "repeatPenalty", "repeatLastN", "seed", "frequencyPenalty", "presencePenalty", "maxOutputTokens", "stopSequences", "responseFormat", "trace",
                 "defaultRequestParameters", "listeners", "logRequests", "logResponses", "runtimeLoader");
     }

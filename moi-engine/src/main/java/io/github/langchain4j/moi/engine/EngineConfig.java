@@ -14,9 +14,14 @@ import java.util.Objects;
  * @param useMmap      map the model file instead of reading it into memory
  * @param maxSequences how many generations run at once, decoded together in one batch per step; each has
  *                     its own context of {@code contextSize} tokens; further requests wait in a queue
+ * @param llamaCppPath the folder of a current llama.cpp build (what {@code ./moi native build} prints), to run on
+ *                     it instead of the bundled b4916; null: the system property {@code moi.llama.lib.path}, else
+ *                     the bundled b4916. One JVM runs one llama.cpp.
+ * @param allowUnverifiedArchitecture run MoI on an architecture whose embedding input path was not verified for the
+ *                     loaded llama.cpp (logged as a warning at every load); MoiMode.OFF runs on any architecture
  */
 public record EngineConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers, boolean useMmap,
-                           int maxSequences) {
+                           int maxSequences, Path llamaCppPath, boolean allowUnverifiedArchitecture) {
 
     public static final int DEFAULT_CONTEXT_SIZE = 4096;
     public static final int DEFAULT_BATCH_SIZE = 512;
@@ -65,6 +70,16 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
                     "contextSize " + contextSize + " times maxSequences " + maxSequences
                     + " is more than " + MAX_CONTEXT_TOKENS + " KV-cache positions in all; lower contextSize or maxSequences");
         }
+        if (llamaCppPath != null && !java.nio.file.Files.isDirectory(llamaCppPath)) {
+            throw new InvalidOptionException("llamaCppPath", llamaCppPath, "llamaCppPath must name the folder of a "
+                    + "llama.cpp build (./moi native build prints it), but " + llamaCppPath + " is not a folder");
+        }
+    }
+
+    /** On the bundled llama.cpp, MoI only on verified architectures. */
+    public EngineConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers, boolean useMmap,
+                        int maxSequences) {
+        this(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, null, false);
     }
 
     /** With the default number of concurrent sequences. */
@@ -77,14 +92,28 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
     }
 
     public EngineConfig withContextSize(int newContextSize) {
-        return new EngineConfig(modelPath, newContextSize, threads, batchSize, gpuLayers, useMmap, maxSequences);
+        return new EngineConfig(modelPath, newContextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, llamaCppPath,
+                allowUnverifiedArchitecture);
     }
 
     public EngineConfig withThreads(int newThreads) {
-        return new EngineConfig(modelPath, contextSize, newThreads, batchSize, gpuLayers, useMmap, maxSequences);
+        return new EngineConfig(modelPath, contextSize, newThreads, batchSize, gpuLayers, useMmap, maxSequences, llamaCppPath,
+                allowUnverifiedArchitecture);
+    }
+
+    /** On the current llama.cpp built in {@code folder} (null: the bundled b4916). */
+    public EngineConfig withLlamaCppPath(Path folder) {
+        return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, folder,
+                allowUnverifiedArchitecture);
+    }
+
+    public EngineConfig withAllowUnverifiedArchitecture(boolean allow) {
+        return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, llamaCppPath,
+                allow);
     }
 
     public EngineConfig withMaxSequences(int newMaxSequences) {
-        return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, newMaxSequences);
+        return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, newMaxSequences, llamaCppPath,
+                allowUnverifiedArchitecture);
     }
 }

@@ -3,6 +3,7 @@ package io.github.langchain4j.moi.engine;
 import io.github.langchain4j.moi.llamacpp.BadModelFileException;
 import io.github.langchain4j.moi.llamacpp.GgufFile;
 import io.github.langchain4j.moi.llamacpp.LlamaCppException;
+import io.github.langchain4j.moi.llamacpp.LlamaRuntime;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +41,6 @@ public final class MoiEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger(MoiEngine.class);
 
-    /** Architectures whose embedding path was checked against the token path by the test suite. */
-    public static final Set<String> VERIFIED_ARCHITECTURES = Set.of("qwen2", "gemma3");
-
     /** Requests that may wait for a free sequence before new ones are refused. */
     public static final int QUEUE_CAPACITY = 256;
 
@@ -61,8 +59,10 @@ public final class MoiEngine implements Engine {
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private Thread decodingThread; // guarded by lock; started on demand, ends when idle
     private volatile boolean closed;
+    // MoI feeds rows through batch.embd: refused where that path was not verified, unless allowed
+    private final boolean moiAllowed;
 
-    private MoiEngine(NativeModel model, MoiFeedback.OffPath offPath) {
+    private MoiEngine(NativeModel model, MoiFeedback.OffPath offPath, boolean allowUnverifiedArchitecture) {
         this.model = model;
         this.loop = new DecodeLoop(model, () -> closed, offPath);
         this.chatTemplate = model.chatTemplate() == null ? null : ChatTemplate.jinja(model.chatTemplate(),
@@ -70,9 +70,16 @@ public final class MoiEngine implements Engine {
                         (turns, addAssistantPrefix) -> model.applyBuiltinTemplate(
                                 turns.stream().map(ChatTurn::role).toList(),
                                 turns.stream().map(ChatTurn::content).toList(), addAssistantPrefix)));
-        if (!VERIFIED_ARCHITECTURES.contains(model.architecture())) {
-            log.warn("architecture '{}' has not been verified for MoI's embedding input path (verified: {}); "
-                    + "MoiMode.OFF is unaffected", model.architecture(), VERIFIED_ARCHITECTURES);
+        boolean verified = VerifiedArchitectures.isVerified(model.runtime(), model.architecture());
+        this.moiAllowed = verified || allowUnverifiedArchitecture;
+        if (!verified && allowUnverifiedArchitecture) {
+            log.warn("!!! allowUnverifiedArchitecture: MoI runs on architecture '{}', whose embedding input path has NOT "
+                    + "been verified on llama.cpp {} (verified: {}); its mixed inputs may be wrongly scaled and its "
+                    + "answers silently worse !!!", model.architecture(), model.runtime().label(),
+                    VerifiedArchitectures.of(model.runtime()));
+        } else if (!verified) {
+            log.info("architecture '{}' is not verified for MoI on llama.cpp {}: only MoiMode.OFF runs",
+                    model.architecture(), model.runtime().label());
         }
     }
 
@@ -85,7 +92,8 @@ public final class MoiEngine implements Engine {
     static MoiEngine load(EngineConfig config, MoiFeedback.OffPath offPath) {
         Objects.requireNonNull(config, "config");
         try {
-            return new MoiEngine(NativeModel.load(NativeParams.toLoadParams(config)), offPath);
+            return new MoiEngine(NativeModel.load(NativeParams.toLoadParams(config)), offPath,
+                    config.allowUnverifiedArchitecture());
         } catch (LlamaCppException e) {
             throw fromBinding(e);
         }
@@ -136,6 +144,7 @@ public final class MoiEngine implements Engine {
 
     private Job enqueue(GenerationRequest request, GenerationListener listener) {
         Objects.requireNonNull(request, "request");
+        requireModeAllowed(request.moi().mode(), model.architecture(), model.runtime(), moiAllowed);
         Job job = new Job(request, listener == null ? GenerationListener.NONE : listener);
         synchronized (lock) {
             ensureOpen();
@@ -152,6 +161,16 @@ public final class MoiEngine implements Engine {
             lock.notifyAll();
         }
         return job;
+    }
+
+    /** MoI feeds rows through batch.embd, which must have been verified for the architecture on this runtime. */
+    static void requireModeAllowed(MoiMode mode, String architecture, LlamaRuntime runtime, boolean moiAllowed) {
+        if (mode != MoiMode.OFF && !moiAllowed) {
+            throw new MoiEngineException("MoI mode " + mode + " is not verified for architecture '" + architecture
+                    + "' on llama.cpp " + runtime.label() + " (verified: "
+                    + new java.util.TreeSet<>(VerifiedArchitectures.of(runtime)) + "): its embedding input path was never "
+                    + "checked against the token path. Use MoI mode OFF, or set allowUnverifiedArchitecture to run it anyway");
+        }
     }
 
     /** The decoding thread: admits queued jobs between steps and steps while any sequence is active. */
@@ -273,6 +292,11 @@ public final class MoiEngine implements Engine {
     /** Generations running now. */
     public int activeSequences() {
         return loop.activeCount();
+    }
+
+    /** The llama.cpp generation the model runs on. */
+    public LlamaRuntime runtime() {
+        return model.runtime();
     }
 
     /** The model's architecture (general.architecture), e.g. "qwen2", "gemma3". */

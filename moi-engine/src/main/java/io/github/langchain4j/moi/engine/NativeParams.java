@@ -11,7 +11,8 @@ final class NativeParams {
 
     static LoadParams toLoadParams(EngineConfig config) {
         return new LoadParams(config.modelPath(), config.contextSize(), EngineConfig.DEFAULT_CONTEXT_SIZE,
-                config.threads(), config.batchSize(), config.gpuLayers(), config.useMmap(), config.maxSequences());
+                config.threads(), config.batchSize(), config.gpuLayers(), config.useMmap(), config.maxSequences(),
+                config.llamaCppPath());
     }
 
     static SamplerParams toSamplerParams(SamplingOptions options) {

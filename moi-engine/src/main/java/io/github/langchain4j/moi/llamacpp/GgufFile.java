@@ -27,12 +27,20 @@ public record GgufFile(Path path, long fileSize, String architecture, String nam
 
     static final String TOKEN_EMBEDDINGS = GgufValidator.TOKEN_EMBEDDINGS;
 
-    /** Checks the file and reads its metadata; throws {@link BadModelFileException} naming the problem. */
+    /**
+     * Checks the file and reads its metadata with the bundled b4916's gguf reader; throws
+     * {@link BadModelFileException} naming the problem.
+     */
     public static GgufFile read(Path path) {
         checkPath(path);
+        return read(path, LlamaBinding.bundled().lib());
+    }
+
+    /** Checks the file and reads its metadata with {@code lib}'s gguf reader (the same in both generations). */
+    static GgufFile read(Path path, LlamaCommon lib) {
+        checkPath(path);
         GgufValidator.Result checked = GgufValidator.validate(path);
-        LlamaCpp lib = NativeLibrary.get();
-        LlamaCpp.GgufInitParams.ByValue params = new LlamaCpp.GgufInitParams.ByValue();
+        LlamaCommon.GgufInitParams.ByValue params = new LlamaCpp.GgufInitParams.ByValue();
         params.no_alloc = 1;
         params.ctx = null;
         Pointer gguf = lib.gguf_init_from_file(path.toString(), params);
@@ -97,7 +105,7 @@ public record GgufFile(Path path, long fileSize, String architecture, String nam
         }
     }
 
-    private static String stringValue(LlamaCpp lib, Pointer gguf, String key) {
+    private static String stringValue(LlamaCommon lib, Pointer gguf, String key) {
         long id = lib.gguf_find_key(gguf, key);
         // gguf_get_val_str aborts on a value of another type: check the type first
         if (id < 0 || lib.gguf_get_kv_type(gguf, id) != LlamaCpp.GGUF_TYPE_STRING) {

@@ -1,6 +1,5 @@
 package io.github.langchain4j.moi.llamacpp;
 
-import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
@@ -8,24 +7,16 @@ import com.sun.jna.Structure.FieldOrder;
 /**
  * The plain C API of the current llama.cpp generation (the one {@code scripts/llama-native.sh} builds:
  * llama-cpp-sys-2 0.1.161, whose {@code llama.h} is that of b11434), as exported by {@code libllama} and,
- * through its dependencies, {@code libggml-base} (gguf and type traits). Declares every function
- * {@link LlamaCpp} has, mapped to this generation's equivalents; the layouts and what changed since b4916
+ * through its dependencies, {@code libggml-base} (gguf and type traits). Declares this generation's
+ * equivalents of what {@link LlamaCpp} declares; the layouts and what changed since b4916
  * are in {@code docs/native-current.md}. {@link LlamaLibraries} identifies a library as this generation
  * before anything here is called.
  *
- * <p>Unchanged since b4916, and therefore shared with {@link LlamaCpp}: {@code llama_batch} (56 bytes),
- * {@code llama_token_data_array} ({@link LlamaCpp.TokenDataArray}), {@code llama_sampler_chain_params},
- * {@code gguf_init_params}, {@code ggml_type_traits} ({@link LlamaCpp.TypeTraits}), {@code ggml_log_level}.
+ * <p>What is unchanged since b4916 (the functions and structs the engine uses most) is in {@link LlamaCommon}.
  */
-interface LlamaCppCurrent extends Library {
+interface LlamaCppCurrent extends LlamaCommon {
 
-    // --- backend, logging, identity ---------------------------------------------------------------
-
-    void llama_backend_init();
-
-    void llama_log_set(LlamaCpp.LogCallback callback, Pointer userData);
-
-    boolean llama_supports_gpu_offload();
+    // --- identity, backends -------------------------------------------------------------------------
 
     /** ggml's own version ("0.26.0" for the pinned build), from libggml-base. */
     String ggml_version();
@@ -47,51 +38,12 @@ interface LlamaCppCurrent extends Library {
 
     Pointer llama_model_load_from_file(String path, ModelParams.ByValue params);
 
-    void llama_model_free(Pointer model);
-
     Pointer llama_init_from_model(Pointer model, ContextParams.ByValue params);
-
-    void llama_free(Pointer ctx);
-
-    Pointer llama_model_get_vocab(Pointer model);
-
-    int llama_model_n_embd(Pointer model);
 
     /** Width of the input embeddings ({@code batch.embd} rows); differs from n_embd for a few architectures. */
     int llama_model_n_embd_inp(Pointer model);
 
-    int llama_model_n_ctx_train(Pointer model);
-
-    int llama_model_meta_val_str(Pointer model, String key, byte[] buf, long bufSize);
-
-    Pointer llama_model_chat_template(Pointer model, String name);
-
-    int llama_n_ctx(Pointer ctx);
-
-    int llama_n_batch(Pointer ctx);
-
-    // --- vocabulary -------------------------------------------------------------------------------
-
-    int llama_vocab_n_tokens(Pointer vocab);
-
-    boolean llama_vocab_is_eog(Pointer vocab, int token);
-
-    boolean llama_vocab_get_add_bos(Pointer vocab);
-
-    int llama_vocab_bos(Pointer vocab);
-
-    int llama_tokenize(Pointer vocab, byte[] text, int textLen, int[] tokens, int nTokensMax,
-                       boolean addSpecial, boolean parseSpecial);
-
-    int llama_token_to_piece(Pointer vocab, int token, byte[] buf, int length, int lstrip, boolean special);
-
-    int llama_chat_apply_template(String tmpl, Pointer chat, long nMsg, boolean addAss, byte[] buf, int length);
-
-    // --- decoding ---------------------------------------------------------------------------------
-
-    int llama_decode(Pointer ctx, LlamaCpp.Batch.ByValue batch);
-
-    Pointer llama_get_logits_ith(Pointer ctx, int i);
+    // --- memory (KV cache) ------------------------------------------------------------------------
 
     /** The context's memory (KV cache); replaces the {@code llama_kv_self_*} family of b4916. */
     Pointer llama_get_memory(Pointer ctx);
@@ -105,68 +57,8 @@ interface LlamaCppCurrent extends Library {
 
     // --- sampling ---------------------------------------------------------------------------------
 
-    LlamaCpp.SamplerChainParams.ByValue llama_sampler_chain_default_params();
-
-    Pointer llama_sampler_chain_init(LlamaCpp.SamplerChainParams.ByValue params);
-
-    void llama_sampler_chain_add(Pointer chain, Pointer sampler);
-
-    Pointer llama_sampler_init_greedy();
-
-    Pointer llama_sampler_init_dist(int seed);
-
-    Pointer llama_sampler_init_top_k(int k);
-
-    Pointer llama_sampler_init_top_p(float p, long minKeep);
-
-    Pointer llama_sampler_init_min_p(float p, long minKeep);
-
-    Pointer llama_sampler_init_temp(float t);
-
     /** Takes the vocabulary size first again (b4916 had four arguments): a 4-argument call shifts them all. */
     Pointer llama_sampler_init_penalties(int nVocab, int lastN, float repeat, float freq, float present);
-
-    Pointer llama_sampler_init_grammar(Pointer vocab, String grammar, String root);
-
-    int llama_sampler_sample(Pointer sampler, Pointer ctx, int idx);
-
-    /** {@code cur_p} is a {@code llama_token_data_array*}: see {@link LlamaCpp.TokenDataArray}. */
-    void llama_sampler_apply(Pointer sampler, Pointer curP);
-
-    void llama_sampler_accept(Pointer sampler, int token);
-
-    void llama_sampler_free(Pointer sampler);
-
-    // --- gguf / ggml (libggml-base, reached through libllama's dependencies) ----------------------
-
-    Pointer gguf_init_from_file(String path, LlamaCpp.GgufInitParams.ByValue params);
-
-    void gguf_free(Pointer gguf);
-
-    int gguf_get_version(Pointer gguf);
-
-    long gguf_get_data_offset(Pointer gguf);
-
-    long gguf_find_key(Pointer gguf, String key);
-
-    int gguf_get_kv_type(Pointer gguf, long keyId);
-
-    String gguf_get_val_str(Pointer gguf, long keyId);
-
-    long gguf_get_n_tensors(Pointer gguf);
-
-    long gguf_find_tensor(Pointer gguf, String name);
-
-    String gguf_get_tensor_name(Pointer gguf, long tensorId);
-
-    long gguf_get_tensor_offset(Pointer gguf, long tensorId);
-
-    int gguf_get_tensor_type(Pointer gguf, long tensorId);
-
-    long gguf_get_tensor_size(Pointer gguf, long tensorId);
-
-    /** Returns a pointer into a static table of {@code struct ggml_type_traits} (never freed). */
-    Pointer ggml_get_type_traits(int type);
 
     // --- structures (x86-64 / aarch64 LP64 layouts of the pinned headers) ---------------------------
 

@@ -25,16 +25,8 @@ import java.util.Map;
  */
 final class LlamaLibraries {
 
-    /** The two supported llama.cpp C API generations. */
-    public enum Generation {
-        /** llama.cpp b4916, inside java-llama.cpp 4.2.0's {@code libjllama} ({@link LlamaCpp}). */
-        B4916,
-        /** The pinned current llama.cpp built by {@code ./moi native build} ({@link LlamaCppCurrent}). */
-        CURRENT
-    }
-
     /** What a library said about itself: its generation and, where it exports one, its build. */
-    public record Identity(Generation generation, Path file, String build) {
+    public record Identity(LlamaRuntime generation, Path file, String build) {
     }
 
     /** The b4916 binding's layouts are those of exactly this build. */
@@ -61,6 +53,11 @@ final class LlamaLibraries {
     private static volatile Path currentFolder;
 
     private LlamaLibraries() {
+    }
+
+    /** The folder the current llama.cpp was loaded from, or null while it is not loaded. */
+    static Path currentFolder() {
+        return currentFolder;
     }
 
     /** Opens {@code file} (local symbols only) and identifies it; refuses what neither generation is. */
@@ -98,7 +95,7 @@ final class LlamaLibraries {
                 throw new LlamaCppException(file + " is a current-generation llama.cpp with ggml " + ggmlVersion
                         + " (commit " + ggmlCommit + "), whose struct layouts may differ from the pinned one; " + SUPPORTED);
             }
-            return new Identity(Generation.CURRENT, file, "ggml " + ggmlVersion + ", commit " + ggmlCommit);
+            return new Identity(LlamaRuntime.CURRENT, file, "ggml " + ggmlVersion + ", commit " + ggmlCommit);
         }
         if (kvSelfApi && !memoryApi) {
             Integer buildNumber = exportedInt(lib, "LLAMA_BUILD_NUMBER");
@@ -108,7 +105,7 @@ final class LlamaLibraries {
                         + (buildNumber == null ? "unknown (it exports no LLAMA_BUILD_NUMBER)" : "b" + buildNumber)
                         + ", whose struct layouts differ from b4916's; " + SUPPORTED);
             }
-            return new Identity(Generation.B4916, file, "b" + buildNumber + (commit == null ? "" : ", commit " + commit));
+            return new Identity(LlamaRuntime.B4916, file, "b" + buildNumber + (commit == null ? "" : ", commit " + commit));
         }
         if (memoryApi) {
             throw new LlamaCppException(file + " exports both llama_get_memory and llama_kv_self_clear: a llama.cpp "
@@ -145,7 +142,7 @@ final class LlamaLibraries {
                         + " cannot run beside it: use one generation per JVM");
             }
             Identity identity = identify(file);
-            if (identity.generation() != Generation.CURRENT) {
+            if (identity.generation() != LlamaRuntime.CURRENT) {
                 throw new LlamaCppException(file + " is llama.cpp " + identity.build() + " (" + identity.generation()
                         + " generation), not the current generation this binding maps; " + SUPPORTED);
             }

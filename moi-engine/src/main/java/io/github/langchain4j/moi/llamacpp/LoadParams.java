@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param gpuLayers          layers offloaded to the GPU (-1: all)
  * @param useMmap            map the model file instead of reading it
  * @param sequences          KV-cache sequences decoded together
+ * @param llamaCppPath       the folder of a current llama.cpp build ({@code ./moi native build}); null: the
+ *                           system property {@code moi.llama.lib.path}, else the bundled b4916
  */
 public record LoadParams(Path modelPath, int contextSize, int defaultContextSize, int threads, int batchSize,
-                         int gpuLayers, boolean useMmap, int sequences) {
+                         int gpuLayers, boolean useMmap, int sequences, Path llamaCppPath) {
 
     public LoadParams {
         Objects.requireNonNull(modelPath, "modelPath");
@@ -30,21 +32,26 @@ public record LoadParams(Path modelPath, int contextSize, int defaultContextSize
 
     /** A 4096-token context, all processors, one sequence (tests and benchmarks of the binding). */
     public static LoadParams of(Path modelPath) {
-        return new LoadParams(modelPath, 4096, 4096, 0, 512, 0, true, 1);
+        return new LoadParams(modelPath, 4096, 4096, 0, 512, 0, true, 1, null);
     }
 
     public LoadParams withContextSize(int newContextSize) {
         return new LoadParams(modelPath, newContextSize, defaultContextSize, threads, batchSize, gpuLayers, useMmap,
-                sequences);
+                sequences, llamaCppPath);
     }
 
     public LoadParams withThreads(int newThreads) {
         return new LoadParams(modelPath, contextSize, defaultContextSize, newThreads, batchSize, gpuLayers, useMmap,
-                sequences);
+                sequences, llamaCppPath);
+    }
+
+    public LoadParams withLlamaCppPath(Path newLlamaCppPath) {
+        return new LoadParams(modelPath, contextSize, defaultContextSize, threads, batchSize, gpuLayers, useMmap,
+                sequences, newLlamaCppPath);
     }
 
     public LoadParams withSequences(int newSequences) {
         return new LoadParams(modelPath, contextSize, defaultContextSize, threads, batchSize, gpuLayers, useMmap,
-                newSequences);
+                newSequences, llamaCppPath);
     }
 }

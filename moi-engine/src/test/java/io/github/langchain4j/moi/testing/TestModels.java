@@ -20,4 +20,9 @@ public final class TestModels {
     public static Path gemma3() {
         return new ModelCache().resolve(KnownModel.GEMMA3_270M);
     }
+
+    /** SmolLM2-135M-Instruct (llama architecture, with a chat template). */
+    public static Path smolLm2() {
+        return new ModelCache().resolve(KnownModel.SMOLLM2_135M_INSTRUCT);
+    }
 }

@@ -81,6 +81,8 @@ final class MoiChatModelFactory {
                 .gpuLayers(p.getGpuLayers())
                 .useMmap(p.getUseMmap())
                 .maxSequences(p.getMaxSequences())
+                .llamaCppPath(p.getLlamaCppPath())
+                .allowUnverifiedArchitecture(p.getAllowUnverifiedArchitecture())
                 .mode(p.getMode())
                 .beta(p.getBeta())
                 .mixTopK(p.getMixTopK())

@@ -46,6 +46,12 @@ public class MoiChatModelProperties {
     /** How many requests are generated at once, decoded together (each with its own context); more wait in a queue; default 4. */
     private Integer maxSequences;
 
+    /** The folder of a current llama.cpp build (./moi native build prints it); default: the bundled llama.cpp b4916. */
+    private Path llamaCppPath;
+
+    /** Runs MoI on an architecture not verified for the loaded llama.cpp (logged as a warning); default false. */
+    private Boolean allowUnverifiedArchitecture;
+
     /** How each generated token is fed back: MOI (Mixture of Inputs), DIRECT (the distribution alone) or OFF (standard decoding); default MOI. */
     private MoiMode mode;
 
@@ -123,6 +129,22 @@ public class MoiChatModelProperties {
 
     public void setModelPath(Path modelPath) {
         this.modelPath = modelPath;
+    }
+
+    public Path getLlamaCppPath() {
+        return llamaCppPath;
+    }
+
+    public void setLlamaCppPath(Path llamaCppPath) {
+        this.llamaCppPath = llamaCppPath;
+    }
+
+    public Boolean getAllowUnverifiedArchitecture() {
+        return allowUnverifiedArchitecture;
+    }
+
+    public void setAllowUnverifiedArchitecture(Boolean allowUnverifiedArchitecture) {
+        this.allowUnverifiedArchitecture = allowUnverifiedArchitecture;
     }
 
     public Path getModelCacheDir() {

@@ -141,6 +141,15 @@ final class GenerationOptions {
             description = "Layers offloaded to the GPU, -1 for all (default: ${DEFAULT-VALUE}).")
     int gpuLayers;
 
+    @Option(names = "--llama-cpp", paramLabel = "FOLDER", order = 20,
+            description = "Run on the current llama.cpp built in FOLDER (./moi native build prints it), for models the "
+                    + "bundled llama.cpp b4916 cannot load (default: the system property moi.llama.lib.path, else b4916).")
+    Path llamaCpp;
+
+    @Option(names = "--allow-unverified-architecture", arity = "0..1", order = 20,
+            description = "Run MoI on an architecture not verified for the loaded llama.cpp (default: only --mode off runs there).")
+    boolean allowUnverifiedArchitecture;
+
     @Option(names = {"-v", "--verbose"}, order = 21,
             description = "Print stack traces of errors and debug logs (also: MOI_DEBUG=1).")
     boolean verbose;
@@ -204,7 +213,7 @@ final class GenerationOptions {
         EngineConfig defaults = EngineConfig.of(modelPath);
         // one generation per run: a single KV-cache sequence is all the command line needs
         return usage(() -> new EngineConfig(modelPath, contextSize, threads, defaults.batchSize(), gpuLayers,
-                defaults.useMmap(), 1));
+                defaults.useMmap(), 1, llamaCpp, allowUnverifiedArchitecture));
     }
 
     /** {@code --model}, else the default model; a missing file is reported here, naming the path. */

@@ -18,7 +18,8 @@ public final class OptionFlags {
     private static final Map<String, String> FLAG_OF_OPTION = Map.of(
             "modelPath", "--model",
             "contextSize", "--ctx-size",
-            "stopStrings", "--stop");
+            "stopStrings", "--stop",
+            "llamaCppPath", "--llama-cpp");
 
     private OptionFlags() {
     }
