@@ -60,7 +60,9 @@ class MonitorSeesEveryEndingTest {
             assertThat(monitor.busySequences()).isEqualTo(clients);
             model.chat("hi", new StreamingChatResponseHandler() {
                 @Override
-                public void onPartialResponse(String partial) {
+                public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                    // a client that is gone: it stops its stream and fails (the exception reaches onError)
+                    context.streamingHandle().cancel();
                     throw new IllegalStateException("the client is gone");
                 }
 
