@@ -38,6 +38,11 @@ public final class TestRuntime {
 
     /** The engine's defaults for a model, on this JVM's runtime. */
     public static EngineConfig config(Path model) {
+        if (runtime() == LlamaRuntime.B4916) {
+            // -Dmoi.llama.lib.path names the build for it-current; the engine would read it as the runtime of this
+            // b4916 JVM too (its default for a config without llamaCppPath)
+            System.clearProperty(LIB_PATH_PROPERTY);
+        }
         return EngineConfig.of(model).withLlamaCppPath(llamaCppPath());
     }
 
