@@ -95,7 +95,7 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
         private final LlamaCpp lib;
 
         B4916(LlamaCpp lib) {
-                        this.lib = lib;
+            this.lib = lib;
         }
 
         @Override
@@ -153,7 +153,7 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
         private final LlamaCppCurrent lib;
 
         Current(LlamaCppCurrent lib) {
-                        this.lib = lib;
+            this.lib = lib;
         }
 
         @Override

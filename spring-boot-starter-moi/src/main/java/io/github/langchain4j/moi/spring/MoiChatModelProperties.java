@@ -62,8 +62,8 @@ public class MoiChatModelProperties {
     private Integer mixTopK;
 
     /**
-     * A sampled token outside the top mix-top-k: EXTENDED (default) adds it to the mixture's support, REFERENCE keeps
-     * the top k only, as the MoI authors' reference implementation.
+     * A sampled token outside the top mix-top-k: EXTENDED adds it to the mixture's support, REFERENCE keeps the top k
+     * only, as the MoI authors' reference implementation; default EXTENDED.
      */
     private MoiSupport support;
 
