@@ -84,6 +84,8 @@ class CliOptionMappingTest {
                 new Case("--ctx-size", "1024", engine(EngineConfig::contextSize), 1024),
                 new Case("--threads", "2", engine(EngineConfig::threads), 2),
                 new Case("--gpu-layers", "-1", engine(EngineConfig::gpuLayers), -1),
+                new Case("--llama-cpp", dir.toString(), engine(EngineConfig::llamaCppPath), dir),
+                new Case("--allow-unverified-architecture", "true", engine(EngineConfig::allowUnverifiedArchitecture), true),
                 new Case("--model", model.toString(), GenerationOptions::modelPath, model));
     }
 
