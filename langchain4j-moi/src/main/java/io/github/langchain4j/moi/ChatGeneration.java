@@ -33,12 +33,15 @@ final class ChatGeneration {
 
     private static final Logger log = LoggerFactory.getLogger(MoiChatLanguageModel.class);
 
+    private final ToolCallFormat format;
     private final ChatPrompt prompt;
     private final GenerationRequest request;
     private final String modelName;
     private final boolean logResponses;
 
-    private ChatGeneration(ChatPrompt prompt, GenerationRequest request, String modelName, boolean logResponses) {
+    private ChatGeneration(ToolCallFormat format, ChatPrompt prompt, GenerationRequest request, String modelName,
+                           boolean logResponses) {
+        this.format = format;
         this.prompt = prompt;
         this.request = request;
         this.modelName = modelName;
@@ -67,7 +70,17 @@ final class ChatGeneration {
                     format, request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
                     text.asString(), request.grammar());
         }
-        return new ChatGeneration(prompt, request, runtime.modelName(), logResponses);
+        return new ChatGeneration(format, prompt, request, runtime.modelName(), logResponses);
+    }
+
+    /** The tool-call format chosen from the model's chat template. */
+    ToolCallFormat format() {
+        return format;
+    }
+
+    /** What the engine gets: the rendered prompt and the grammar. */
+    GenerationRequest request() {
+        return request;
     }
 
     static UnsupportedFeatureException modelNameNotSupported(String requested, String loaded) {

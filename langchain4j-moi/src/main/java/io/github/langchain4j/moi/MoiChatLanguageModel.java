@@ -127,7 +127,8 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         }
     }
 
-    private ChatGeneration prepare(ChatRequest chatRequest) {
+    /** The request checked and mapped, nothing generated (package-private: tests read its format, prompt, grammar). */
+    ChatGeneration prepare(ChatRequest chatRequest) {
         return ChatGeneration.prepare(chatRequest, runtime, logRequests, logResponses);
     }
 
