@@ -252,7 +252,9 @@ final class ChatTemplate {
         /** The texts a value may have in the real rendering. */
         List<String> renderings(int id) {
             if (values.get(id) instanceof String content) {
-                return List.of(content, content.strip(), content.trim(), content.stripTrailing(), content.stripLeading());
+                String quoted = PythonJson.dumps(content, null); // a template may write a text with tojson
+                return List.of(content, content.strip(), content.trim(), content.stripTrailing(), content.stripLeading(),
+                        quoted.substring(1, quoted.length() - 1));
             }
             List<String> written = new ArrayList<>(jsonOutputs.get(id));
             written.sort(Comparator.comparingInt(String::length).reversed());
@@ -348,26 +350,40 @@ final class ChatTemplate {
         }
     }
 
-    private static final java.util.regex.Pattern NOT_IS_TEST = java.util.regex.Pattern.compile(
-            "\\bnot\\s+([A-Za-z_][\\w.]*(?:\\[[^\\]]*\\])*)\\s+is\\s+(not\\s+)?([A-Za-z_]\\w*)\\b");
+    /** Python's string methods first, then Jinjava's own resolution. */
+    private static final jinjava.javax.el.CompositeELResolver RESOLVER = new jinjava.javax.el.CompositeELResolver();
+
+    static {
+        RESOLVER.add(new PythonStringMethods());
+        RESOLVER.add(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_WRITE);
+    }
 
     /** Jinja as Hugging Face transformers configures it for chat templates. */
     private static final class JinjaRenderer {
         private final String source;
+        private final String unsupported; // the construct that keeps the template from rendering as in Python
         private final String bosToken;
         private final String eosToken;
         private final Jinjava jinjava;
         private final Clock clock;
 
         JinjaRenderer(String source, String bosToken, String eosToken, Clock clock) {
-            // Python binds "not x is defined" as "not (x is defined)"; Jinjava applies not to x first
-            this.source = NOT_IS_TEST.matcher(source).replaceAll("not ($1 is $2$3)");
+            String rewritten = null;
+            String unsupported = null;
+            try {
+                rewritten = JinjaSource.forJinjava(source); // where Jinjava parses Python's syntax differently
+            } catch (UnsupportedOperationException e) {
+                unsupported = e.getMessage();
+            }
+            this.source = rewritten;
+            this.unsupported = unsupported;
             this.bosToken = bosToken == null ? "" : bosToken;
             this.eosToken = eosToken == null ? "" : eosToken;
             this.jinjava = new Jinjava(JinjavaConfig.newBuilder()
                     .withTrimBlocks(true)
-                    .withLstripBlocks(true)
+                    .withLstripBlocks(false) // done by JinjaSource: Jinjava's strips mid-line too
                     .withFailOnUnknownTokens(false)
+                    .withElResolver(RESOLVER)
                     .withLegacyOverrides(LegacyOverrides.newBuilder() // Python Jinja's behaviour where they differ
                             .withUseTrimmingForNotesAndExpressions(true)
                             .withParseWhitespaceControlStrictly(true)
@@ -375,6 +391,7 @@ final class ChatTemplate {
                             .withEvaluateMapKeys(true)
                             .withIterateOverMapKeys(true)
                             .withKeepNullableLoopValues(true)
+                            .withUsePyishObjectMapper(true)
                             .build())
                     .build());
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
@@ -382,11 +399,17 @@ final class ChatTemplate {
             jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                     JinjaFunctions.class, "strftimeNow", String.class));
             jinjava.getGlobalContext().registerFilter(new ToJson());
+            jinjava.getGlobalContext().registerFilter(new Items());
+            jinjava.getGlobalContext().registerExpTest(new IsIterable());
             jinjava.getGlobalContext().registerTag(new GenerationTag());
             this.clock = clock;
         }
 
         String render(List<Map<String, Object>> messages, List<Object> tools, boolean addGenerationPrompt) {
+            if (unsupported != null) {
+                throw new UnsupportedTemplateException("the model's Jinja chat template could not be rendered ("
+                        + unsupported + ")");
+            }
             Map<String, Object> context = new HashMap<>();
             context.put("messages", messages);
             if (!tools.isEmpty()) {
@@ -396,6 +419,7 @@ final class ChatTemplate {
             context.put("bos_token", bosToken);
             context.put("eos_token", eosToken);
             context.put(JinjaFunctions.CLOCK, clock);
+            context.put("strftime_now", "strftime_now"); // "strftime_now is defined": functions are not variables
             RenderResult result = jinjava.renderForResult(source, context);
             for (TemplateError error : result.getErrors()) {
                 for (Throwable t = error.getException(); t != null; t = t.getCause()) {
@@ -432,6 +456,39 @@ final class ChatTemplate {
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             return filter(var, interpreter, args, Map.of());
+        }
+    }
+
+    /** Jinja's {@code items} filter (3.1): a mapping's (key, value) pairs, for {@code for k, v in d|items}. */
+    private static final class Items implements Filter {
+        @Override
+        public String getName() {
+            return "items";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == null) {
+                return List.of();
+            }
+            if (!(var instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("the items filter needs a mapping, not " + var.getClass().getSimpleName());
+            }
+            return new ArrayList<>(map.entrySet());
+        }
+    }
+
+    /** Python's {@code iterable} test: strings are iterable too (Llama 3.1 writes a string result with tojson). */
+    private static final class IsIterable implements com.hubspot.jinjava.lib.exptest.ExpTest {
+        @Override
+        public String getName() {
+            return "iterable";
+        }
+
+        @Override
+        public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+            return var instanceof Iterable<?> || var instanceof Map<?, ?> || var instanceof CharSequence
+                    || var != null && var.getClass().isArray();
         }
     }
 
