@@ -48,8 +48,9 @@ import java.util.function.BiFunction;
  * often trim). A template that changes content in any other way is refused, rather than guessing where
  * text ends and markup begins. Tool-call arguments and tool descriptions are JSON values handed to the
  * template in Hugging Face's message shape; where the template writes one with {@code tojson}, the JSON text
- * is data too (the marked rendering writes a marker in its place). Values a template prints field by field
- * (such as a tool's name) are part of the markup.
+ * is data too (the marked rendering writes a marker in its place). A template that writes a call's arguments
+ * value by value writes their texts as data too (each text value has a marker of its own). Other values a template
+ * prints field by field (a tool's name and description, argument names) are part of the markup.
  */
 final class ChatTemplate {
 
@@ -204,6 +205,7 @@ final class ChatTemplate {
         private final List<ChatTurn> turns;
         private final List<Object> values = new ArrayList<>();          // String or Map (parsed JSON)
         private final List<Set<String>> jsonOutputs = new ArrayList<>(); // per value: what tojson wrote for it
+        private final Map<Integer, Object> markedForms = new HashMap<>();  // argument objects, text values marked
         final int[] contentIds;
         private final int[][] argumentIds;
         private final int[] toolIds;
@@ -218,14 +220,36 @@ final class ChatTemplate {
                 argumentIds[i] = new int[turn.toolCalls().size()];
                 for (int j = 0; j < turn.toolCalls().size(); j++) {
                     ChatTurn.ToolCall call = turn.toolCalls().get(j);
-                    argumentIds[i][j] = add(parseObject(call.arguments(), "the arguments of a call of tool '"
-                            + call.name() + "'"));
+                    Map<String, Object> arguments = parseObject(call.arguments(), "the arguments of a call of tool '"
+                            + call.name() + "'");
+                    argumentIds[i][j] = add(arguments);
+                    markedForms.put(argumentIds[i][j], markLeaves(arguments));
                 }
             }
             toolIds = new int[tools.size()];
             for (int i = 0; i < tools.size(); i++) {
                 toolIds[i] = add(parseObject(tools.get(i), "tool description " + i));
             }
+        }
+
+        /**
+         * An argument object with each text value replaced by its marker: templates that write arguments value
+         * by value (Qwen3-Coder's {@code <parameter=city>}) must still write them as data. Tools stay as they
+         * are: templates compare their fields ({@code type == 'string'}), and they come from the developer.
+         */
+        private Object markLeaves(Object value) {
+            if (value instanceof String text) {
+                return text.isEmpty() ? text : marker(add(text));
+            }
+            if (value instanceof Map<?, ?> map) {
+                Map<String, Object> marked = new LinkedHashMap<>();
+                map.forEach((key, item) -> marked.put((String) key, markLeaves(item)));
+                return marked;
+            }
+            if (value instanceof List<?> list) {
+                return list.stream().map(this::markLeaves).toList();
+            }
+            return value;
         }
 
         private int add(Object value) {
@@ -245,7 +269,8 @@ final class ChatTemplate {
                 return marked && !text.isEmpty() ? marker(id) : text;
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) value;
+            Map<String, Object> map = (Map<String, Object>) (marked && markedForms.containsKey(id)
+                    ? markedForms.get(id) : value);
             return new JsonData(map, id, marked, jsonOutputs.get(id));
         }
 
