@@ -63,7 +63,7 @@ public final class NativeModel implements AutoCloseable {
         Pointer template = lib.llama_model_chat_template(model, null);
         this.chatTemplate = template == null ? null : template.getString(0, StandardCharsets.UTF_8.name());
         try {
-            this.embeddings = new TokenEmbeddings(lib, file, nVocab, nEmbd);
+            this.embeddings = new TokenEmbeddings(binding, file, nVocab, nEmbd);
         } catch (RuntimeException e) {
             lib.llama_free(ctx);
             lib.llama_model_free(model);
