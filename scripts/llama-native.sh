@@ -5,6 +5,11 @@
 #   scripts/llama-native.sh            CPU build
 #   scripts/llama-native.sh --cuda     with the CUDA backend (needs nvcc)
 #   scripts/llama-native.sh --vulkan   with the Vulkan backend (needs the Vulkan SDK / glslc)
+#   --with-bench    also compiles bin/llama-decode-bench (scripts/llama-decode-bench.c: llama.cpp's decode speed
+#                   alone, llama-bench's method; the crate ships no sources of llama-bench itself)
+#   --fetch-only    only fetches and checks the archive, and prints its path (scripts/gpu-check.sh stage)
+#   --openmp        ggml's CPU threads on OpenMP instead of its own pool, into the variant folder cpu-openmp
+#                   (only to compare the two under load: scripts/bench-contention.sh)
 #
 # The sources come from the crate llama-cpp-sys-2 (it vendors llama.cpp; no llama-cpp-python sdist vendors a
 # llama.cpp as new as this one). The archive is fetched once with cargo (or taken from cargo's own cache, or from
@@ -25,14 +30,21 @@ fail() { printf 'llama-native: error: %s\n' "$*" >&2; exit 1; }
 
 variant="cpu"
 backend_flags=()
+with_bench=false
+fetch_only=false
+openmp=OFF
 for arg in "$@"; do
   case "$arg" in
     --cuda) variant="cuda"; backend_flags=(-DGGML_CUDA=ON) ;;
     --vulkan) variant="vulkan"; backend_flags=(-DGGML_VULKAN=ON) ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) fail "unknown option '$arg' (supported: --cuda, --vulkan)" ;;
+    --with-bench) with_bench=true ;;
+    --openmp) openmp=ON ;;
+    --fetch-only) fetch_only=true ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) fail "unknown option '$arg' (supported: --cuda, --vulkan, --with-bench, --fetch-only, --openmp)" ;;
   esac
 done
+[ "$openmp" = OFF ] || variant="$variant-openmp"
 
 cache_root="${MOI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/langchain4j-moi}"
 base="$cache_root/llama.cpp/$version"
@@ -49,25 +61,46 @@ cmake_flags=(
   -DBUILD_SHARED_LIBS=ON
   -DLLAMA_BUILD_COMMON=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF
   -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF
-  -DGGML_OPENMP=OFF
+  -DGGML_OPENMP="$openmp"
   "${backend_flags[@]}"
 )
 options_line="$archive_sha256 ${cmake_flags[*]}"
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-if [ -f "$marker" ] && [ "$(cat "$marker")" = "$options_line" ]; then
+# bin/llama-decode-bench against the built libllama: one C file, seconds to compile
+build_bench() {
+  local source="$script_dir/llama-decode-bench.c" bench="$out/bin/llama-decode-bench" cc="${CC:-}"
+  [ -f "$source" ] || fail "--with-bench needs $source"
+  if [ -x "$bench" ] && [ "$bench" -nt "$source" ]; then return 0; fi
+  if [ -z "$cc" ]; then
+    for candidate in cc gcc clang; do command -v "$candidate" >/dev/null 2>&1 && { cc="$candidate"; break; }; done
+  fi
+  [ -n "$cc" ] || fail "no C compiler found (tried cc, gcc, clang; or set CC): install gcc or clang and run this again"
+  mkdir -p "$out/bin"
+  say "compiling $bench"
+  "$cc" -O2 -std=c11 -o "$bench.part" "$source" -I"$src/llama.cpp/include" -I"$src/llama.cpp/ggml/include" \
+    -L"$out/lib" -lllama -lggml -lggml-base -Wl,-rpath,"$out/lib" -lm \
+    || fail "compiling $source failed"
+  mv "$bench.part" "$bench"
+}
+
+if ! $fetch_only && [ -f "$marker" ] && [ "$(cat "$marker")" = "$options_line" ]; then
   say "already built: $version ($variant)"
+  if $with_bench; then build_bench; fi
   printf '%s\n' "$out/lib"
   exit 0
 fi
 
 cmake_bin="${CMAKE:-cmake}"
-command -v "$cmake_bin" >/dev/null 2>&1 || fail "CMake is missing: install cmake (3.14 or newer) and run this again"
 cxx="${CXX:-}"
-if [ -z "$cxx" ]; then
-  for candidate in c++ g++ clang++; do command -v "$candidate" >/dev/null 2>&1 && { cxx="$candidate"; break; }; done
+if ! $fetch_only; then
+  command -v "$cmake_bin" >/dev/null 2>&1 || fail "CMake is missing: install cmake (3.14 or newer) and run this again"
+  if [ -z "$cxx" ]; then
+    for candidate in c++ g++ clang++; do command -v "$candidate" >/dev/null 2>&1 && { cxx="$candidate"; break; }; done
+  fi
+  [ -n "$cxx" ] && command -v "$cxx" >/dev/null 2>&1 || fail "no C++ compiler found (tried c++, g++, clang++; or set CXX): install g++ or clang and run this again"
+  if [[ "$variant" == cuda* ]]; then command -v nvcc >/dev/null 2>&1 || fail "--cuda needs nvcc (the CUDA toolkit) on the PATH"; fi
 fi
-[ -n "$cxx" ] && command -v "$cxx" >/dev/null 2>&1 || fail "no C++ compiler found (tried c++, g++, clang++; or set CXX): install g++ or clang and run this again"
-if [ "$variant" = cuda ]; then command -v nvcc >/dev/null 2>&1 || fail "--cuda needs nvcc (the CUDA toolkit) on the PATH"; fi
 
 mkdir -p "$base"
 
@@ -113,6 +146,10 @@ if [ ! -f "$archive" ] || [ "$(sha_of "$archive")" != "$archive_sha256" ]; then
   fetch_archive
 fi
 say "archive $archive (SHA-256 verified)"
+if $fetch_only; then
+  printf '%s\n' "$archive"
+  exit 0
+fi
 
 if [ ! -f "$src/.unpacked" ]; then
   say "unpacking"
@@ -164,4 +201,5 @@ done
 elapsed=$(( $(date +%s) - start ))
 printf '%s\n' "$options_line" >"$marker"
 say "built $version ($variant) in ${elapsed}s"
+if $with_bench; then build_bench; fi
 printf '%s\n' "$out/lib"

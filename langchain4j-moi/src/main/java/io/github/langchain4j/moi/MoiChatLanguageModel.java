@@ -303,7 +303,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
             return this;
         }
 
-        /** CPU threads for generation (default 0: all available processors). */
+        /** CPU threads for generation (default 0: one per core that other work leaves free when the model loads). */
         public Builder threads(Integer threads) {
             this.threads = threads;
             return this;

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param modelPath    the GGUF file
  * @param contextSize  context window in tokens (0: the model's training context, capped at 4096)
- * @param threads      CPU threads for generation (0: available processors)
+ * @param threads      CPU threads for generation (0: one per core that other work leaves free when the model loads)
  * @param batchSize    the most prompt tokens decoded in one call
  * @param gpuLayers    layers offloaded to the GPU when the native library was built with GPU support (-1: all)
  * @param useMmap      map the model file instead of reading it into memory
@@ -51,7 +51,7 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
         }
         if (threads < 0 || threads > MAX_THREADS) {
             throw new InvalidOptionException("threads", threads, "threads must be in 0.." + MAX_THREADS
-                    + " (0: all available processors), was " + threads);
+                    + " (0: one per core that other work leaves free), was " + threads);
         }
         if (batchSize < 1 || batchSize > MAX_CONTEXT_TOKENS) {
             throw new InvalidOptionException("batchSize", batchSize,

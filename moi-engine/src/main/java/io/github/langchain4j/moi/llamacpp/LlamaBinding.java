@@ -86,6 +86,14 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
     /** The width of a {@code batch.embd} row. */
     abstract int inputWidth(Pointer model);
 
+    /**
+     * The factor for token rows fed through {@code batch.embd} on this runtime's graph (measured per runtime by the
+     * architecture tests, read from {@link VerifiedArchitectures}).
+     */
+    final float inputScale(String architecture, int nEmbd) {
+        return VerifiedArchitectures.inputScale(VerifiedArchitectures.key(runtime()), architecture, nEmbd);
+    }
+
     /** The values of {@code general.architecture} the library's loader knows. */
     final Set<String> architectures() {
         return LlamaArchitectures.of(runtime());

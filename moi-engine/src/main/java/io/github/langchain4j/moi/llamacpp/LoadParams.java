@@ -30,7 +30,7 @@ public record LoadParams(Path modelPath, int contextSize, int defaultContextSize
         }
     }
 
-    /** A 4096-token context, all processors, one sequence (tests and benchmarks of the binding). */
+    /** A 4096-token context, the default threads, one sequence (tests and benchmarks of the binding). */
     public static LoadParams of(Path modelPath) {
         return new LoadParams(modelPath, 4096, 4096, 0, 512, 0, true, 1, null);
     }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.ref.Cleaner;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class NativeModel implements AutoCloseable {
         Pointer template = lib.llama_model_chat_template(model, null);
         this.chatTemplate = template == null ? null : template.getString(0, StandardCharsets.UTF_8.name());
         try {
-            this.embeddings = new TokenEmbeddings(lib, file, nVocab, nEmbd);
+            this.embeddings = new TokenEmbeddings(binding, file, nVocab, nEmbd);
         } catch (RuntimeException e) {
             lib.llama_free(ctx);
             lib.llama_model_free(model);
@@ -108,7 +109,8 @@ public final class NativeModel implements AutoCloseable {
         int nCtx = config.contextSize() > 0 ? config.contextSize()
                 : trainCtx > 0 ? Math.min(trainCtx, config.defaultContextSize()) : config.defaultContextSize();
         int nSequences = config.sequences();
-        int threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+        int threads = config.threads() > 0 ? config.threads() : defaultThreads(Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
         // one KV cache shared by all sequences, with room for a full context each
         int nBatch = Math.max(Math.min(config.batchSize(), nCtx), nSequences);
@@ -118,9 +120,26 @@ public final class NativeModel implements AutoCloseable {
             throw new LlamaCppException("llama.cpp could not create a context of " + nCtx + " tokens for "
                     + config.modelPath() + " (out of memory?)");
         }
-        log.info("loaded {} ({}, {}) on llama.cpp {}: {} sequences of up to {} tokens, {} threads", file.name(),
-                file.architecture(), config.modelPath().getFileName(), binding.runtime().label(), nSequences, nCtx, threads);
+        log.info("loaded {} ({}, {}) on llama.cpp {}: {} sequences of up to {} tokens, {} threads{}", file.name(),
+                file.architecture(), config.modelPath().getFileName(), binding.runtime().label(), nSequences, nCtx, threads,
+                config.threads() > 0 ? "" : " (cores that other work left free when it loaded; set threads to choose)");
         return new NativeModel(binding, file, model, ctx, nSequences);
+    }
+
+    /**
+     * The threads of {@code threads = 0}: one per core that other work leaves free, from the 1-minute load average
+     * when the model loads, at least 1; all cores on an idle machine (or where no load average exists). Why not
+     * always all cores: llama.cpp's CPU workers wait for each other at every op of the graph by spinning, on both
+     * runtimes (OpenMP in b4916; ggml's own pool, GGML_OPENMP=OFF, in the current build: its barrier spins without
+     * bound too), so a worker without a core of its own stalls the others. Measured on 2 cores busy with other work
+     * (scripts/bench-contention.sh, README "Threads on a busy machine"): 2 threads 0.4-1.0 tokens/s, 1 thread 4.3-6.0.
+     */
+    static int defaultThreads(int cores, double loadAverage) {
+        if (!(loadAverage >= 0)) {
+            return cores; // not available on this platform (Windows: -1)
+        }
+        long free = cores - Math.round(loadAverage);
+        return (int) Math.max(1, Math.min(cores, free));
     }
 
     /**

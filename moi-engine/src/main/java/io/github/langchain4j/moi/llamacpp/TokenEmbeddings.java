@@ -45,12 +45,13 @@ final class TokenEmbeddings implements AutoCloseable {
     private final float scale;
     private final String path;
 
-    TokenEmbeddings(LlamaCommon lib, GgufFile file, int nVocab, int nEmbd) {
-        this(lib, file, nVocab, nEmbd, Math.max(1, Math.min(nVocab, CACHE_BYTES / (nEmbd * Float.BYTES))));
+    TokenEmbeddings(LlamaBinding binding, GgufFile file, int nVocab, int nEmbd) {
+        this(binding, file, nVocab, nEmbd, Math.max(1, Math.min(nVocab, CACHE_BYTES / (nEmbd * Float.BYTES))));
     }
 
     /** With a row cache of {@code cachedRowCount} slots (tests use tiny ones to force evictions). */
-    TokenEmbeddings(LlamaCommon lib, GgufFile file, int nVocab, int nEmbd, int cachedRowCount) {
+    TokenEmbeddings(LlamaBinding binding, GgufFile file, int nVocab, int nEmbd, int cachedRowCount) {
+        LlamaCommon lib = binding.lib();
         this.nVocab = nVocab;
         this.nEmbd = nEmbd;
         Pointer traits = lib.ggml_get_type_traits(file.embeddingType());
@@ -72,8 +73,8 @@ final class TokenEmbeddings implements AutoCloseable {
                     + ", which ggml cannot dequantize: " + file.path());
         }
         this.toFloat = toFloatPtr == null ? null : Function.getFunction(toFloatPtr);
-        // the scale measured per architecture (Gemma 3: sqrt(n_embd) on the token path only); this binding is b4916's
-        this.scale = VerifiedArchitectures.inputScale(VerifiedArchitectures.B4916, file.architecture(), nEmbd);
+        // the scale measured per architecture and runtime (Gemma 3: sqrt(n_embd) on the token path only)
+        this.scale = binding.inputScale(file.architecture(), nEmbd);
 
         this.tableOffset = file.embeddingOffset();
         if (rowBytes > Integer.MAX_VALUE) {

@@ -32,6 +32,11 @@ public final class VerifiedArchitectures {
     private VerifiedArchitectures() {
     }
 
+    /** The runtime column of the file for a runtime. */
+    static String key(LlamaRuntime runtime) {
+        return runtime == LlamaRuntime.B4916 ? B4916 : CURRENT;
+    }
+
     /** The architectures verified on a runtime ({@value #B4916} or {@value #CURRENT}). */
     public static Set<String> of(String runtime) {
         return new TreeSet<>(SCALES.getOrDefault(runtime, Map.of()).keySet());

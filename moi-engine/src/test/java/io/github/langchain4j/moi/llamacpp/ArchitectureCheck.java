@@ -18,32 +18,11 @@ import java.util.Map;
  * must equal those after feeding the token id (tolerance of EmbeddingPathIT: 1e-3 of the largest logit), for
  * several tokens and positions, every input in a batch of its own on both paths. The scale is measured, not
  * assumed: each candidate the graphs of llama.cpp use (1, sqrt(n_embd), the file's embedding multiplier and its
- * inverse) is tried, and the one that matches is recorded, together with how far the others are.
+ * inverse) is tried, and the one that matches is recorded, together with how far the others are. It runs on the
+ * engine's own {@link LlamaBinding}, so what differs between the runtimes (parameter structs, KV-cache calls) is
+ * the code the engine runs, written once.
  */
 final class ArchitectureCheck {
-
-    /** The calls the check needs, over either generation's binding. */
-    interface Runtime {
-        String name();
-
-        Pointer loadModel(String path);
-
-        Pointer newContext(Pointer model);
-
-        void free(Pointer model, Pointer ctx);
-
-        int nVocab(Pointer model);
-
-        int decode(Pointer ctx, LlamaCpp.Batch.ByValue batch);
-
-        Pointer logits(Pointer ctx, int i);
-
-        void clear(Pointer ctx);
-
-        void removeFrom(Pointer ctx, int pos);
-
-        void setLog(LlamaCpp.LogCallback callback);
-    }
 
     /** How a candidate scale is named in the table and the resource file. */
     enum Scale {
@@ -82,7 +61,8 @@ final class ArchitectureCheck {
     static final float TOLERANCE = 1e-3f;
     private static final int[] PROMPT = {1, 262, 280, 300, 270, 290, 310, 265};
 
-    private final Runtime runtime;
+    private final LlamaBinding binding;
+    private final LlamaCommon lib;
     private final Path dir;
     private final StringBuilder errors = new StringBuilder();
     // kept strongly reachable while native code may call it
@@ -92,10 +72,16 @@ final class ArchitectureCheck {
         }
     };
 
-    ArchitectureCheck(Runtime runtime, Path dir) {
-        this.runtime = runtime;
+    ArchitectureCheck(LlamaBinding binding, Path dir) {
+        this.binding = binding;
+        this.lib = binding.lib();
         this.dir = dir;
-        runtime.setLog(callback);
+        lib.llama_log_set(callback, null);
+    }
+
+    /** The runtime's column in the table and in {@code verified-architectures.txt}. */
+    String runtime() {
+        return VerifiedArchitectures.key(binding.runtime());
     }
 
     Outcome check(String arch) {
@@ -103,20 +89,21 @@ final class ArchitectureCheck {
         Path file = writer.write(dir.resolve("tiny-" + arch + ".gguf"));
         float[] table = writer.f32Tensor("token_embd.weight");
         errors.setLength(0);
-        System.err.println("checking " + arch + " on " + runtime.name()); // names the culprit if llama.cpp aborts
-        Pointer model = runtime.loadModel(file.toString());
+        System.err.println("checking " + arch + " on " + runtime()); // names the culprit if llama.cpp aborts
+        Pointer model = binding.loadModel(file.toString(), 0, true);
         if (model == null) {
             return new Outcome(arch, false, null, reason());
         }
-        Pointer ctx = runtime.newContext(model);
+        Pointer ctx = binding.newContext(model, 64, 16, 16, 1, 1);
         if (ctx == null) {
-            runtime.free(model, null);
+            lib.llama_model_free(model);
             return new Outcome(arch, false, null, "no context: " + reason());
         }
         try {
             return measure(arch, model, ctx, table);
         } finally {
-            runtime.free(model, ctx);
+            lib.llama_free(ctx);
+            lib.llama_model_free(model);
         }
     }
 
@@ -133,7 +120,7 @@ final class ArchitectureCheck {
     }
 
     private Outcome measure(String arch, Pointer model, Pointer ctx, float[] table) {
-        int nVocab = runtime.nVocab(model);
+        int nVocab = lib.llama_vocab_n_tokens(lib.llama_model_get_vocab(model));
         int nEmbd = TinyArchModels.N_EMBD;
         // per candidate: the worst relative difference over all (token, position) pairs
         Map<Scale, Double> worst = new LinkedHashMap<>();
@@ -141,10 +128,10 @@ final class ArchitectureCheck {
         int[] positions = {3, 7};
         for (int pos : positions) {
             for (int y : ys) {
-                runtime.clear(ctx);
+                binding.clearMemory(ctx);
                 check(decode(ctx, PROMPT, 0, pos, null), arch);
                 check(decode(ctx, new int[]{y}, pos, 1, null), arch);
-                float[] viaToken = runtime.logits(ctx, 0).getFloatArray(0, nVocab);
+                float[] viaToken = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
                 float maxAbs = maxAbs(viaToken);
                 if (!(maxAbs > 1e-3f) || !Float.isFinite(maxAbs)) {
                     return new Outcome(arch, true, null, "token-path logits are degenerate (max |logit| " + maxAbs + ")");
@@ -158,9 +145,9 @@ final class ArchitectureCheck {
                     for (int i = 0; i < nEmbd; i++) {
                         row[i] = (float) (s * table[y * nEmbd + i]);
                     }
-                    runtime.removeFrom(ctx, pos);
+                    binding.removeFromMemory(ctx, 0, pos);
                     check(decode(ctx, new int[]{y}, pos, 1, row), arch);
-                    float[] viaEmbd = runtime.logits(ctx, 0).getFloatArray(0, nVocab);
+                    float[] viaEmbd = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
                     worst.merge(scale, (double) (maxAbsDiff(viaToken, viaEmbd) / maxAbs), Math::max);
                 }
             }
@@ -221,7 +208,7 @@ final class ArchitectureCheck {
         batch.n_seq_id = nSeqId;
         batch.seq_id = seqIdPtrs;
         batch.logits = logits;
-        return runtime.decode(ctx, batch);
+        return lib.llama_decode(ctx, batch);
     }
 
     private static float maxAbsDiff(float[] a, float[] b) {

@@ -23,7 +23,8 @@ final class ArchitectureTable {
     private ArchitectureTable() {
     }
 
-    static List<ArchitectureCheck.Outcome> verify(ArchitectureCheck check, String runtime, Set<String> required) {
+    static List<ArchitectureCheck.Outcome> verify(ArchitectureCheck check, Set<String> required) {
+        String runtime = check.runtime();
         long start = System.nanoTime();
         List<ArchitectureCheck.Outcome> outcomes = new ArrayList<>();
         for (String arch : TinyArchModels.architectures()) {

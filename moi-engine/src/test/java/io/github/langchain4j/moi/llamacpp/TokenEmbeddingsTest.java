@@ -24,13 +24,13 @@ class TokenEmbeddingsTest {
         int nEmbd = TinyModel.N_EMBD;
         float[][] cold = new float[nVocab][];
         for (int t = 0; t < nVocab; t++) {
-            try (TokenEmbeddings fresh = new TokenEmbeddings(LlamaBinding.bundled().lib(), file, nVocab, nEmbd, 1)) {
+            try (TokenEmbeddings fresh = new TokenEmbeddings(LlamaBinding.bundled(), file, nVocab, nEmbd, 1)) {
                 cold[t] = fresh.row(t);
             }
         }
         assertThat(cold[10]).isNotEqualTo(cold[11]); // distinct rows: a mix-up would show
         for (int slots : new int[]{1, 3, 64, nVocab}) {
-            try (TokenEmbeddings cached = new TokenEmbeddings(LlamaBinding.bundled().lib(), file, nVocab, nEmbd, slots)) {
+            try (TokenEmbeddings cached = new TokenEmbeddings(LlamaBinding.bundled(), file, nVocab, nEmbd, slots)) {
                 Random random = new Random(slots);
                 for (int i = 0; i < 4 * nVocab; i++) {
                     int t = random.nextInt(nVocab);
@@ -51,7 +51,7 @@ class TokenEmbeddingsTest {
     void readsAfterCloseAndOutOfRangeTokensFailWithClearErrors(@TempDir Path dir) {
         GgufFile file = GgufFile.read(TinyModel.writer(5, GgufWriter.GGML_F32).write(dir.resolve("tiny.gguf")));
         int nVocab = TinyModel.tokens().length;
-        TokenEmbeddings embeddings = new TokenEmbeddings(LlamaBinding.bundled().lib(), file, nVocab, TinyModel.N_EMBD, 4);
+        TokenEmbeddings embeddings = new TokenEmbeddings(LlamaBinding.bundled(), file, nVocab, TinyModel.N_EMBD, 4);
         assertThatThrownBy(() -> embeddings.row(nVocab)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("outside the vocabulary");
         embeddings.row(1);

@@ -1,7 +1,9 @@
 package io.github.langchain4j.moi.testing;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -117,9 +119,19 @@ public final class GgufWriter {
         return layout;
     }
 
+    /**
+     * Writes the file: the same bytes as {@link #toBytes()}, but the tensor data goes straight to the file, so a
+     * model of gigabytes (more than one array holds) can be written.
+     */
     public Path write(Path file) {
-        try {
-            Files.write(file, toBytes());
+        Out header = header();
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            header.writeTo(out);
+            byte[] padding = new byte[ALIGNMENT];
+            for (Tensor t : tensors) {
+                out.write(t.data());
+                out.write(padding, 0, (int) (pad(t.data().length) - t.data().length));
+            }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -127,6 +139,16 @@ public final class GgufWriter {
     }
 
     public byte[] toBytes() {
+        Out out = header();
+        for (Tensor t : tensors) {
+            out.write(t.data(), 0, t.data().length);
+            out.padTo(ALIGNMENT);
+        }
+        return out.toByteArray();
+    }
+
+    /** Everything before the tensor data (padding included); records the {@link #layout()}. */
+    private Out header() {
         Out out = new Out();
         List<Long> lengthFields = new ArrayList<>();
         Map<String, long[]> ranges = new LinkedHashMap<>();
@@ -158,12 +180,8 @@ public final class GgufWriter {
         }
         out.padTo(ALIGNMENT);
         long dataOffset = out.size();
-        for (Tensor t : tensors) {
-            out.write(t.data(), 0, t.data().length);
-            out.padTo(ALIGNMENT);
-        }
         layout = new Layout(dataOffset, List.copyOf(lengthFields), ranges, infos);
-        return out.toByteArray();
+        return out;
     }
 
     private static void writeValue(Out out, int type, Object value, List<Long> lengthFields) {

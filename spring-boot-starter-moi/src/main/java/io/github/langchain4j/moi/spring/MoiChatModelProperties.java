@@ -31,7 +31,7 @@ public class MoiChatModelProperties {
     /** Context window in tokens (0: the model's training context, capped at 4096); default 4096. */
     private Integer contextSize;
 
-    /** CPU threads for generation (0: all available processors); default 0. */
+    /** CPU threads for generation (0: one per core that other work leaves free when the model loads); default 0. */
     private Integer threads;
 
     /** The most prompt tokens decoded in one native call; default 512. */

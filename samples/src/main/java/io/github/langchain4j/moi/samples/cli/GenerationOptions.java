@@ -134,7 +134,7 @@ final class GenerationOptions {
     int contextSize;
 
     @Option(names = "--threads", paramLabel = "N", order = 19,
-            description = "CPU threads, 0 for all processors (default: ${DEFAULT-VALUE}).")
+            description = "CPU threads, 0 for one per core not busy with other work (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--gpu-layers", paramLabel = "N", order = 20,

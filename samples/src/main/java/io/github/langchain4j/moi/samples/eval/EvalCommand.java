@@ -142,7 +142,7 @@ public final class EvalCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--threads", paramLabel = "N", order = 17,
-            description = "CPU threads, 0 for all processors (default: ${DEFAULT-VALUE}).")
+            description = "CPU threads, 0 for one per core not busy with other work (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--no-progress", order = 18, description = "No progress bar.")
