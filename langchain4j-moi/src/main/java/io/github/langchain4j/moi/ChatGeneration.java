@@ -19,7 +19,11 @@ import dev.langchain4j.model.output.TokenUsage;
 import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
+import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.PromptText;
+import io.github.langchain4j.moi.engine.ThinkingOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -33,16 +37,23 @@ final class ChatGeneration {
 
     private static final Logger log = LoggerFactory.getLogger(MoiChatLanguageModel.class);
 
+    /** What think-then-answer adds to the system message; the prompt then opens the segment itself. */
+    static final String THINK_INSTRUCTION = "Before you answer, think step by step between " + ThinkingOptions.OPEN
+            + " and " + ThinkingOptions.CLOSE + ". After " + ThinkingOptions.CLOSE + ", write only the answer.";
+
     private final ChatPrompt prompt;
     private final GenerationRequest request;
     private final String modelName;
     private final boolean logResponses;
+    private final boolean returnThinking;
 
-    private ChatGeneration(ChatPrompt prompt, GenerationRequest request, String modelName, boolean logResponses) {
+    private ChatGeneration(ChatPrompt prompt, GenerationRequest request, String modelName, boolean logResponses,
+                           boolean returnThinking) {
         this.prompt = prompt;
         this.request = request;
         this.modelName = modelName;
         this.logResponses = logResponses;
+        this.returnThinking = returnThinking;
     }
 
     /**
@@ -59,15 +70,51 @@ final class ChatGeneration {
         }
         ToolCallFormat format = ToolCallFormat.detect(runtime.chatTemplateSource());
         ChatPrompt prompt = ChatPrompt.from(chatRequest.messages(), chatRequest.parameters(), format);
-        PromptText text = runtime.applyChatTemplate(prompt.turns(), prompt.tools(), true);
-        GenerationRequest request = EngineMapping.toGenerationRequest(
-                text, prompt.grammar(), chatRequest.parameters(), runtime.contextSize());
-        if (logRequests) {
-            log.info("MoI request: tool-call format={}, sampling={}, moi={}, maxTokens={}, stop={}, trace={}\nprompt:\n{}\ngrammar:\n{}",
-                    format, request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
-                    text.asString(), request.grammar());
+        MoiChatRequestParameters parameters = EngineMapping.DEFAULTS.overrideWith(chatRequest.parameters());
+        boolean think = Boolean.TRUE.equals(parameters.think());
+        // a reasoning model's own segment (its template strips earlier thinking), or the think-then-answer one
+        ThinkingOptions thinking = think ? ThinkingOptions.think(ThinkingOptions.NO_BUDGET)
+                : ThinkingOptions.detect(runtime.chatTemplateSource(), ThinkingOptions.NO_BUDGET);
+        List<ChatTurn> turns = think ? toThinkThenAnswer(prompt.turns(), thinking) : prompt.turns();
+        PromptText text = runtime.applyChatTemplate(turns, prompt.tools(), true);
+        if (think && !text.asString().stripTrailing().endsWith(thinking.open())) {
+            List<PromptText.Part> parts = new ArrayList<>(text.parts());
+            parts.add(new PromptText.Part(thinking.open() + "\n", true)); // the answer's turn opens with the segment
+            text = new PromptText(parts);
         }
-        return new ChatGeneration(prompt, request, runtime.modelName(), logResponses);
+        GenerationRequest request = EngineMapping.toGenerationRequest(
+                text, prompt.grammar(), chatRequest.parameters(), runtime.contextSize(), thinking);
+        if (logRequests) {
+            log.info("MoI request: tool-call format={}, sampling={}, moi={}, maxTokens={}, stop={}, trace={}, thinking={}\nprompt:\n{}\ngrammar:\n{}",
+                    format, request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
+                    request.thinking(), text.asString(), request.grammar());
+        }
+        return new ChatGeneration(prompt, request, runtime.modelName(), logResponses,
+                Boolean.TRUE.equals(parameters.returnThinking()));
+    }
+
+    /**
+     * The conversation for think-then-answer: the instruction in the system message, and earlier answers without
+     * any thinking they carry (as reasoning templates re-feed them).
+     */
+    static List<ChatTurn> toThinkThenAnswer(List<ChatTurn> turns, ThinkingOptions thinking) {
+        List<ChatTurn> result = new ArrayList<>();
+        boolean instructed = false;
+        for (ChatTurn turn : turns) {
+            if (turn.role().equals("system") && !instructed) {
+                result.add(new ChatTurn("system", turn.content() + "\n\n" + THINK_INSTRUCTION));
+                instructed = true;
+            } else if (turn.role().equals("assistant") && turn.content() != null) {
+                result.add(new ChatTurn(turn.role(), thinking.stripThinking(turn.content()), turn.toolCalls(),
+                        turn.toolCallId(), turn.name()));
+            } else {
+                result.add(turn);
+            }
+        }
+        if (!instructed) {
+            result.add(0, new ChatTurn("system", ChatPrompt.DEFAULT_SYSTEM_MESSAGE + "\n\n" + THINK_INSTRUCTION));
+        }
+        return result;
     }
 
     static UnsupportedFeatureException modelNameNotSupported(String requested, String loaded) {
@@ -122,11 +169,18 @@ final class ChatGeneration {
                     }
                 }
             });
-            BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+            BlockingQueue<Piece> pieces = new LinkedBlockingQueue<>();
             pending = runtime.submit(request, new GenerationListener() {
                 @Override
                 public void onText(String text) {
-                    pieces.add(text);
+                    pieces.add(new Piece(text, false));
+                }
+
+                @Override
+                public void onThinking(String text) {
+                    if (returnThinking) { // otherwise dropped: thinking is never part of the answer
+                        pieces.add(new Piece(text, true));
+                    }
                 }
 
                 @Override
@@ -135,8 +189,12 @@ final class ChatGeneration {
                 }
             });
             pending.whenComplete((done, error) -> pieces.add(END_OF_TEXT));
-            for (String piece = pieces.take(); piece != END_OF_TEXT; piece = pieces.take()) {
-                parser.accept(piece);
+            for (Piece piece = pieces.take(); piece != END_OF_TEXT; piece = pieces.take()) {
+                if (!piece.thinking()) {
+                    parser.accept(piece.text());
+                } else if (!handle.isCancelled()) {
+                    InternalStreamingChatResponseHandlerUtils.onPartialThinking(handler, piece.text(), handle);
+                }
             }
             GenerationResult result = resultOf(pending);
             if (handle.isCancelled()) {
@@ -165,9 +223,12 @@ final class ChatGeneration {
         }
     }
 
+    /** A piece of the answer, or of the thinking, handed from the decoding thread to the streaming one. */
+    private record Piece(String text, boolean thinking) {
+    }
+
     /** Marks the end of a stream's text in its hand-over queue (compared by identity). */
-    @SuppressWarnings("StringOperationCanBeSimplified")
-    private static final String END_OF_TEXT = new String("<end of text>");
+    private static final Piece END_OF_TEXT = new Piece("<end of text>", false);
 
     private static GenerationResult resultOf(CompletableFuture<GenerationResult> pending) {
         try {
@@ -188,6 +249,7 @@ final class ChatGeneration {
         AiMessage aiMessage = AiMessage.builder()
                 .text(parser.text())
                 .toolExecutionRequests(parser.toolExecutionRequests())
+                .thinking(returnThinking && !result.thinking().isEmpty() ? result.thinking() : null)
                 .build();
         FinishReason finishReason = switch (result.finishReason()) {
             case LENGTH -> FinishReason.LENGTH;
