@@ -19,21 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ThinkingTest {
 
-    /** The R1 distill template's user/assistant parts, as in its GGUF (tool calls left out), with the later generation prompt. */
-    static final String R1_TEMPLATE = "{% if not add_generation_prompt is defined %}{% set add_generation_prompt = false %}{% endif %}"
-            + "{% set ns = namespace(system_prompt='') %}{%- for message in messages %}{%- if message['role'] == 'system' %}"
-            + "{% set ns.system_prompt = message['content'] %}{%- endif %}{%- endfor %}{{bos_token}}{{ns.system_prompt}}"
-            + "{%- for message in messages %}{%- if message['role'] == 'user' %}{{'<｜User｜>' + message['content']}}{%- endif %}"
-            + "{%- if message['role'] == 'assistant' %}{% set content = message['content'] %}"
-            + "{% if '</think>' in content %}{% set content = content.split('</think>')[-1] %}{% endif %}"
-            + "{{'<｜Assistant｜>' + content + '<｜end▁of▁sentence｜>'}}{%- endif %}{%- endfor -%}"
-            + "{% if add_generation_prompt %}{{'<｜Assistant｜><think>\\n'}}{% endif %}";
-
     private static MoiEngine engine;
 
     @BeforeAll
     static void load(@TempDir Path dir) {
-        Path file = TinyModel.writer(1, GgufWriter.GGML_F32).put("tokenizer.chat_template", R1_TEMPLATE)
+        Path file = TinyModel.writer(1, GgufWriter.GGML_F32).put("tokenizer.chat_template", TinyModel.R1_TEMPLATE)
                 .write(dir.resolve("tiny-r1.gguf"));
         engine = MoiEngine.load(EngineConfig.of(file).withContextSize(256).withThreads(1));
     }
