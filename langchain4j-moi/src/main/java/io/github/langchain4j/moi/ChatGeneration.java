@@ -19,11 +19,9 @@ import dev.langchain4j.model.output.TokenUsage;
 import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
-import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.PromptText;
+import io.github.langchain4j.moi.engine.ThinkThenAnswer;
 import io.github.langchain4j.moi.engine.ThinkingOptions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -36,10 +34,6 @@ import org.slf4j.LoggerFactory;
 final class ChatGeneration {
 
     private static final Logger log = LoggerFactory.getLogger(MoiChatLanguageModel.class);
-
-    /** What think-then-answer adds to the system message; the prompt then opens the segment itself. */
-    static final String THINK_INSTRUCTION = "Before you answer, think step by step between " + ThinkingOptions.OPEN
-            + " and " + ThinkingOptions.CLOSE + ". After " + ThinkingOptions.CLOSE + ", write only the answer.";
 
     private final ChatPrompt prompt;
     private final GenerationRequest request;
@@ -73,14 +67,12 @@ final class ChatGeneration {
         MoiChatRequestParameters parameters = EngineMapping.DEFAULTS.overrideWith(chatRequest.parameters());
         boolean think = Boolean.TRUE.equals(parameters.think());
         // a reasoning model's own segment (its template strips earlier thinking), or the think-then-answer one
-        ThinkingOptions thinking = think ? ThinkingOptions.think(ThinkingOptions.NO_BUDGET)
+        ThinkingOptions thinking = think ? ThinkThenAnswer.thinking(ThinkingOptions.NO_BUDGET)
                 : ThinkingOptions.detect(runtime.chatTemplateSource(), ThinkingOptions.NO_BUDGET);
-        List<ChatTurn> turns = think ? toThinkThenAnswer(prompt.turns(), thinking) : prompt.turns();
-        PromptText text = runtime.applyChatTemplate(turns, prompt.tools(), true);
-        if (think && !text.asString().stripTrailing().endsWith(thinking.open())) {
-            List<PromptText.Part> parts = new ArrayList<>(text.parts());
-            parts.add(new PromptText.Part(thinking.open() + "\n", true)); // the answer's turn opens with the segment
-            text = new PromptText(parts);
+        PromptText text = runtime.applyChatTemplate(think ? ThinkThenAnswer.turns(prompt.turns()) : prompt.turns(),
+                prompt.tools(), true);
+        if (think) {
+            text = ThinkThenAnswer.openSegment(text);
         }
         GenerationRequest request = EngineMapping.toGenerationRequest(
                 text, prompt.grammar(), chatRequest.parameters(), runtime.contextSize(), thinking);
@@ -91,30 +83,6 @@ final class ChatGeneration {
         }
         return new ChatGeneration(prompt, request, runtime.modelName(), logResponses,
                 Boolean.TRUE.equals(parameters.returnThinking()));
-    }
-
-    /**
-     * The conversation for think-then-answer: the instruction in the system message, and earlier answers without
-     * any thinking they carry (as reasoning templates re-feed them).
-     */
-    static List<ChatTurn> toThinkThenAnswer(List<ChatTurn> turns, ThinkingOptions thinking) {
-        List<ChatTurn> result = new ArrayList<>();
-        boolean instructed = false;
-        for (ChatTurn turn : turns) {
-            if (turn.role().equals("system") && !instructed) {
-                result.add(new ChatTurn("system", turn.content() + "\n\n" + THINK_INSTRUCTION));
-                instructed = true;
-            } else if (turn.role().equals("assistant") && turn.content() != null) {
-                result.add(new ChatTurn(turn.role(), thinking.stripThinking(turn.content()), turn.toolCalls(),
-                        turn.toolCallId(), turn.name()));
-            } else {
-                result.add(turn);
-            }
-        }
-        if (!instructed) {
-            result.add(0, new ChatTurn("system", ChatPrompt.DEFAULT_SYSTEM_MESSAGE + "\n\n" + THINK_INSTRUCTION));
-        }
-        return result;
     }
 
     static UnsupportedFeatureException modelNameNotSupported(String requested, String loaded) {

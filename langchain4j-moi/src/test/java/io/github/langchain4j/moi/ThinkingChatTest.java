@@ -133,7 +133,7 @@ class ThinkingChatTest {
 
         GenerationRequest request = fake.lastRequest();
         assertThat(request.thinking()).isEqualTo(ThinkingOptions.think(64));
-        assertThat(request.prompt().asString()).contains(ChatGeneration.THINK_INSTRUCTION)
+        assertThat(request.prompt().asString()).contains(io.github.langchain4j.moi.engine.ThinkThenAnswer.INSTRUCTION)
                 .endsWith("<|im_start|>assistant\n<think>\n");
         // the opening marker is markup of the prompt, not text a user wrote
         assertThat(request.prompt().parts().get(request.prompt().parts().size() - 1).markup()).isTrue();

@@ -12,6 +12,18 @@ public enum MoiScope {
     /** Only the answer's tokens; the thinking segment is standard decoding. */
     ANSWER;
 
+    /** The scope of a name, case-insensitive: all, thinking or answer. */
+    public static MoiScope parse(String name) {
+        if (name != null) {
+            for (MoiScope scope : values()) {
+                if (scope.name().equalsIgnoreCase(name.trim())) {
+                    return scope;
+                }
+            }
+        }
+        throw new IllegalArgumentException("unknown MoI scope '" + name + "': expected one of all, thinking, answer");
+    }
+
     /** Whether a step in {@code segment} gets the mixture. */
     public boolean covers(Segment segment) {
         return this == ALL || (this == THINKING) == (segment == Segment.THINKING);
