@@ -61,7 +61,7 @@ class ThinkingChatTest {
         }
 
         ChatResponse response() throws Exception {
-            return done.get(60, TimeUnit.SECONDS);
+            return done.get(600, TimeUnit.SECONDS);
         }
     }
 

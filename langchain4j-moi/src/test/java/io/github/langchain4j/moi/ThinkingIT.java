@@ -92,7 +92,8 @@ class ThinkingIT {
     static void load() {
         model = MoiChatLanguageModel.builder()
                 .runtimeLoader(config -> engine = new RecordingEngine(MoiEngine.load(config)))
-                .think(true).thinkingBudget(96).maxOutputTokens(96).temperature(0.0)
+                // small: the answers must come in a few minutes on a busy 2-core machine
+                .think(true).thinkingBudget(40).maxOutputTokens(24).temperature(0.0)
                 .build();
     }
 

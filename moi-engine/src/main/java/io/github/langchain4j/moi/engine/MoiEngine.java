@@ -245,27 +245,10 @@ public final class MoiEngine implements Engine {
                     + "pass a raw prompt instead");
         }
         try {
-            return chatTemplate.render(withoutThinking(messages), tools, addAssistantPrefix);
+            return chatTemplate.render(messages, tools, addAssistantPrefix);
         } catch (LlamaCppException e) { // llama.cpp's built-in templates, the fallback
             throw fromBinding(e);
         }
-    }
-
-    /**
-     * Earlier assistant turns as a reasoning model's template re-feeds them: without their thinking (the R1
-     * distills' template cuts everything up to {@code </think>}; done here, the template has nothing to change
-     * in a content, which {@link ChatTemplate} could not place).
-     */
-    private List<ChatTurn> withoutThinking(List<ChatTurn> messages) {
-        ThinkingOptions thinking = ThinkingOptions.detect(model.chatTemplate(), ThinkingOptions.NO_BUDGET);
-        if (thinking == null) {
-            return messages;
-        }
-        return messages.stream()
-                .map(turn -> !turn.role().equals("assistant") || turn.content() == null ? turn
-                        : new ChatTurn(turn.role(), thinking.stripThinking(turn.content()), turn.toolCalls(),
-                        turn.toolCallId(), turn.name()))
-                .toList();
     }
 
     @Override
