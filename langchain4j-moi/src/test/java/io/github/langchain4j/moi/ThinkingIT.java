@@ -148,7 +148,11 @@ class ThinkingIT {
                 UserMessage.from("And one between 20 and 30?")));
 
         String prompt = engine.lastPrompt();
-        assertThat(prompt).contains(firstAnswer.text().strip()).contains("And one between 20 and 30?")
+        // the answer as reasoning templates re-feed it: after its last </think> (a small model may write another
+        // segment of its own in the answer), never the thinking
+        String refed = io.github.langchain4j.moi.engine.ThinkingOptions.think(1).stripThinking(firstAnswer.text()).strip();
+        assertThat(prompt).contains("<|im_start|>assistant\n" + refed + "<|im_end|>")
+                .contains("And one between 20 and 30?")
                 .doesNotContain(firstAnswer.thinking().strip());
     }
 
