@@ -20,6 +20,8 @@ import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.PromptText;
+import io.github.langchain4j.moi.engine.ThinkThenAnswer;
+import io.github.langchain4j.moi.engine.ThinkingOptions;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -38,14 +40,16 @@ final class ChatGeneration {
     private final GenerationRequest request;
     private final String modelName;
     private final boolean logResponses;
+    private final boolean returnThinking;
 
     private ChatGeneration(ToolCallFormat format, ChatPrompt prompt, GenerationRequest request, String modelName,
-                           boolean logResponses) {
+                           boolean logResponses, boolean returnThinking) {
         this.format = format;
         this.prompt = prompt;
         this.request = request;
         this.modelName = modelName;
         this.logResponses = logResponses;
+        this.returnThinking = returnThinking;
     }
 
     /**
@@ -62,15 +66,25 @@ final class ChatGeneration {
         }
         ToolCallFormat format = ToolCallFormat.detect(runtime.chatTemplateSource());
         ChatPrompt prompt = ChatPrompt.from(chatRequest.messages(), chatRequest.parameters(), format);
-        PromptText text = runtime.applyChatTemplate(prompt.turns(), prompt.tools(), true);
-        GenerationRequest request = EngineMapping.toGenerationRequest(
-                text, prompt.grammar(), chatRequest.parameters(), runtime.contextSize());
-        if (logRequests) {
-            log.info("MoI request: tool-call format={}, sampling={}, moi={}, maxTokens={}, stop={}, trace={}\nprompt:\n{}\ngrammar:\n{}",
-                    format, request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
-                    text.asString(), request.grammar());
+        MoiChatRequestParameters parameters = EngineMapping.DEFAULTS.overrideWith(chatRequest.parameters());
+        boolean think = Boolean.TRUE.equals(parameters.think());
+        // a reasoning model's own segment (its template strips earlier thinking), or the think-then-answer one
+        ThinkingOptions thinking = think ? ThinkThenAnswer.thinking(ThinkingOptions.NO_BUDGET)
+                : ThinkingOptions.detect(runtime.chatTemplateSource(), ThinkingOptions.NO_BUDGET);
+        PromptText text = runtime.applyChatTemplate(think ? ThinkThenAnswer.turns(prompt.turns()) : prompt.turns(),
+                prompt.tools(), true);
+        if (think) {
+            text = ThinkThenAnswer.openSegment(text);
         }
-        return new ChatGeneration(format, prompt, request, runtime.modelName(), logResponses);
+        GenerationRequest request = EngineMapping.toGenerationRequest(
+                text, prompt.grammar(), chatRequest.parameters(), runtime.contextSize(), thinking);
+        if (logRequests) {
+            log.info("MoI request: tool-call format={}, sampling={}, moi={}, maxTokens={}, stop={}, trace={}, thinking={}\nprompt:\n{}\ngrammar:\n{}",
+                    format, request.sampling(), request.moi(), request.maxTokens(), request.stopStrings(), request.trace(),
+                    request.thinking(), text.asString(), request.grammar());
+        }
+        return new ChatGeneration(format, prompt, request, runtime.modelName(), logResponses,
+                Boolean.TRUE.equals(parameters.returnThinking()));
     }
 
     /** The tool-call format chosen from the model's chat template. */
@@ -135,11 +149,18 @@ final class ChatGeneration {
                     }
                 }
             });
-            BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+            BlockingQueue<Piece> pieces = new LinkedBlockingQueue<>();
             pending = runtime.submit(request, new GenerationListener() {
                 @Override
                 public void onText(String text) {
-                    pieces.add(text);
+                    pieces.add(new Piece(text, false));
+                }
+
+                @Override
+                public void onThinking(String text) {
+                    if (returnThinking) { // otherwise dropped: thinking is never part of the answer
+                        pieces.add(new Piece(text, true));
+                    }
                 }
 
                 @Override
@@ -148,8 +169,12 @@ final class ChatGeneration {
                 }
             });
             pending.whenComplete((done, error) -> pieces.add(END_OF_TEXT));
-            for (String piece = pieces.take(); piece != END_OF_TEXT; piece = pieces.take()) {
-                parser.accept(piece);
+            for (Piece piece = pieces.take(); piece != END_OF_TEXT; piece = pieces.take()) {
+                if (!piece.thinking()) {
+                    parser.accept(piece.text());
+                } else if (!handle.isCancelled()) {
+                    InternalStreamingChatResponseHandlerUtils.onPartialThinking(handler, piece.text(), handle);
+                }
             }
             GenerationResult result = resultOf(pending);
             if (handle.isCancelled()) {
@@ -178,9 +203,12 @@ final class ChatGeneration {
         }
     }
 
+    /** A piece of the answer, or of the thinking, handed from the decoding thread to the streaming one. */
+    private record Piece(String text, boolean thinking) {
+    }
+
     /** Marks the end of a stream's text in its hand-over queue (compared by identity). */
-    @SuppressWarnings("StringOperationCanBeSimplified")
-    private static final String END_OF_TEXT = new String("<end of text>");
+    private static final Piece END_OF_TEXT = new Piece("<end of text>", false);
 
     private static GenerationResult resultOf(CompletableFuture<GenerationResult> pending) {
         try {
@@ -201,6 +229,7 @@ final class ChatGeneration {
         AiMessage aiMessage = AiMessage.builder()
                 .text(parser.text())
                 .toolExecutionRequests(parser.toolExecutionRequests())
+                .thinking(returnThinking && !result.thinking().isEmpty() ? result.thinking() : null)
                 .build();
         FinishReason finishReason = switch (result.finishReason()) {
             case LENGTH -> FinishReason.LENGTH;

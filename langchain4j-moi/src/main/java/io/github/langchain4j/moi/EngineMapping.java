@@ -6,6 +6,7 @@ import io.github.langchain4j.moi.engine.InvalidOptionException;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.SamplingOptions;
+import io.github.langchain4j.moi.engine.ThinkingOptions;
 
 /** Maps chat request parameters to the engine's typed, validated options. */
 final class EngineMapping {
@@ -25,6 +26,9 @@ final class EngineMapping {
             .support(MoiOptions.DEFAULTS.support())
             .temperatureFirst(SamplingOptions.DEFAULTS.temperatureFirst())
             .trace(false)
+            .scope(MoiOptions.DEFAULTS.scope())
+            .think(false)
+            .returnThinking(false)
             .build();
 
     private EngineMapping() {
@@ -34,18 +38,32 @@ final class EngineMapping {
      * The engine request for a prompt. Values the parameters leave unset take the library defaults; without
      * maxOutputTokens, generation may run until the context window is full.
      *
+     * @param thinking the thinking segment's markers (from the model's template, or the think-then-answer mode),
+     *                 or null for a model that answers at once; the parameters give its budget
      * @throws InvalidOptionException      for a value out of range, naming the parameter
      */
     static GenerationRequest toGenerationRequest(PromptText prompt, String grammar, ChatRequestParameters parameters,
-                                                 int contextSize) {
+                                                 int contextSize, ThinkingOptions thinking) {
         MoiChatRequestParameters p = DEFAULTS.overrideWith(parameters);
+        ThinkingOptions budgeted = thinking == null ? null : thinking.withBudget(toThinkingBudget(p));
         return new GenerationRequest(prompt, toSamplingOptions(p), toMoiOptions(p), toMaxTokens(p, contextSize),
-                p.stopSequences(), grammar, p.trace());
+                p.stopSequences(), grammar, p.trace(), budgeted);
+    }
+
+    static GenerationRequest toGenerationRequest(PromptText prompt, String grammar, ChatRequestParameters parameters,
+                                                 int contextSize) {
+        return toGenerationRequest(prompt, grammar, parameters, contextSize, null);
     }
 
     /** Checks what {@link #toGenerationRequest} would check, without a prompt. */
     static void validate(ChatRequestParameters parameters) {
-        toGenerationRequest(PromptText.text("a prompt"), null, parameters, 1); // the engine's record checks the stop sequences too
+        // the engine's records check the stop sequences and the thinking budget too
+        toGenerationRequest(PromptText.text("a prompt"), null, parameters, 1, ThinkingOptions.think(1));
+    }
+
+    /** The thinking budget; none set: only the context bounds the thinking. */
+    static int toThinkingBudget(MoiChatRequestParameters p) {
+        return p.thinkingBudget() == null ? ThinkingOptions.NO_BUDGET : p.thinkingBudget();
     }
 
     private static SamplingOptions toSamplingOptions(MoiChatRequestParameters p) {
@@ -55,7 +73,7 @@ final class EngineMapping {
     }
 
     private static MoiOptions toMoiOptions(MoiChatRequestParameters p) {
-        return new MoiOptions(p.mode(), p.beta(), p.mixTopK(), p.support());
+        return new MoiOptions(p.mode(), p.beta(), p.mixTopK(), p.support(), p.scope());
     }
 
     private static int toMaxTokens(MoiChatRequestParameters p, int contextSize) {

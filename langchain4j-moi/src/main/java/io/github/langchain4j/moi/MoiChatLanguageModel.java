@@ -4,6 +4,7 @@ import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.MoiSupport;
+import io.github.langchain4j.moi.engine.MoiScope;
 import static dev.langchain4j.internal.Utils.getOrDefault;
 import static java.util.Arrays.asList;
 
@@ -282,6 +283,10 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         private List<String> stopSequences;
         private ResponseFormat responseFormat;
         private Boolean trace;
+        private MoiScope scope;
+        private Boolean think;
+        private Integer thinkingBudget;
+        private Boolean returnThinking;
         private ChatRequestParameters defaultRequestParameters;
         private List<ChatModelListener> listeners;
         private Boolean logRequests;
@@ -496,6 +501,30 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
             return this;
         }
 
+        /** @see MoiChatRequestParameters#scope() */
+        public Builder scope(MoiScope scope) {
+            this.scope = scope;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#think() */
+        public Builder think(Boolean think) {
+            this.think = think;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#thinkingBudget() */
+        public Builder thinkingBudget(Integer thinkingBudget) {
+            this.thinkingBudget = thinkingBudget;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#returnThinking() */
+        public Builder returnThinking(Boolean returnThinking) {
+            this.returnThinking = returnThinking;
+            return this;
+        }
+
         /** Replaces the engine: for tests without a native model. */
         Builder runtimeLoader(Function<EngineConfig, Engine> runtimeLoader) {
             this.runtimeLoader = runtimeLoader;
@@ -534,6 +563,10 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
                     .repeatLastN(repeatLastN)
                     .seed(seed)
                     .trace(trace)
+                    .scope(scope)
+                    .think(think)
+                    .thinkingBudget(thinkingBudget)
+                    .returnThinking(returnThinking)
                     .build();
             return MoiChatRequestParameters.builder()
                     .overrideWith(EngineMapping.DEFAULTS)

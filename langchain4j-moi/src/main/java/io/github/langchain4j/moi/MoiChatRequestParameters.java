@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi;
 
 import io.github.langchain4j.moi.engine.MoiMode;
+import io.github.langchain4j.moi.engine.MoiScope;
 import io.github.langchain4j.moi.engine.MoiSupport;
 import static dev.langchain4j.internal.Utils.getOrDefault;
 
@@ -27,6 +28,10 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
     private final Integer repeatLastN;
     private final Integer seed;
     private final Boolean trace;
+    private final MoiScope scope;
+    private final Boolean think;
+    private final Integer thinkingBudget;
+    private final Boolean returnThinking;
 
     protected MoiChatRequestParameters(Builder builder) {
         super(builder);
@@ -40,6 +45,10 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
         this.repeatLastN = builder.repeatLastN;
         this.seed = builder.seed;
         this.trace = builder.trace;
+        this.scope = builder.scope;
+        this.think = builder.think;
+        this.thinkingBudget = builder.thinkingBudget;
+        this.returnThinking = builder.returnThinking;
     }
 
     /** How each generated token is fed back: MOI (default), DIRECT, or OFF for standard decoding. */
@@ -95,6 +104,40 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
         return trace;
     }
 
+    /**
+     * Where MoI's mixture is fed: ALL generated tokens (default, the paper), only those of the THINKING segment
+     * (the answer is standard decoding), or only the ANSWER's. Models without a thinking segment answer only.
+     */
+    public MoiScope scope() {
+        return scope;
+    }
+
+    /**
+     * Think-then-answer for any instruction model (default false): a short instruction asks the model to reason
+     * inside {@code <think>...</think>} first, the prompt opens that segment, and the answer follows it (still
+     * held to the JSON schema or tools where they apply). The thinking is reported as a reasoning model's is.
+     */
+    public Boolean think() {
+        return think;
+    }
+
+    /**
+     * The most tokens of thinking; then the segment is closed and the answer follows (default: none, only the
+     * context bounds it). {@code maxOutputTokens} counts the answer's tokens, not the thinking's.
+     */
+    public Integer thinkingBudget() {
+        return thinkingBudget;
+    }
+
+    /**
+     * Whether the thinking is returned in {@code AiMessage.thinking()} and streamed through
+     * {@code onPartialThinking} (default false, as LangChain4j's Ollama and OpenAI models have it); either way it
+     * is never part of the answer's text.
+     */
+    public Boolean returnThinking() {
+        return returnThinking;
+    }
+
     @Override
     public MoiChatRequestParameters overrideWith(ChatRequestParameters that) {
         return MoiChatRequestParameters.builder().overrideWith(this).overrideWith(that).build();
@@ -123,12 +166,17 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
                 && Objects.equals(repeatPenalty, that.repeatPenalty)
                 && Objects.equals(repeatLastN, that.repeatLastN)
                 && Objects.equals(seed, that.seed)
-                && Objects.equals(trace, that.trace);
+                && Objects.equals(trace, that.trace)
+                && scope == that.scope
+                && Objects.equals(think, that.think)
+                && Objects.equals(thinkingBudget, that.thinkingBudget)
+                && Objects.equals(returnThinking, that.returnThinking);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), mode, beta, mixTopK, support, temperatureFirst, minP, repeatPenalty, repeatLastN, seed, trace);
+        return Objects.hash(super.hashCode(), mode, beta, mixTopK, support, temperatureFirst, minP, repeatPenalty, repeatLastN, seed, trace,
+                scope, think, thinkingBudget, returnThinking);
     }
 
     @Override
@@ -155,6 +203,10 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
                 + ", repeatLastN=" + repeatLastN
                 + ", seed=" + seed
                 + ", trace=" + trace
+                + ", scope=" + scope
+                + ", think=" + think
+                + ", thinkingBudget=" + thinkingBudget
+                + ", returnThinking=" + returnThinking
                 + '}';
     }
 
@@ -174,6 +226,10 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
         private Integer repeatLastN;
         private Integer seed;
         private Boolean trace;
+        private MoiScope scope;
+        private Boolean think;
+        private Integer thinkingBudget;
+        private Boolean returnThinking;
 
         /** Takes every value {@code parameters} sets (MoI values too when it is a {@link MoiChatRequestParameters}). */
         @Override
@@ -190,6 +246,10 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
                 repeatLastN(getOrDefault(moi.repeatLastN, repeatLastN));
                 seed(getOrDefault(moi.seed, seed));
                 trace(getOrDefault(moi.trace, trace));
+                scope(getOrDefault(moi.scope, scope));
+                think(getOrDefault(moi.think, think));
+                thinkingBudget(getOrDefault(moi.thinkingBudget, thinkingBudget));
+                returnThinking(getOrDefault(moi.returnThinking, returnThinking));
             }
             return this;
         }
@@ -251,6 +311,30 @@ public class MoiChatRequestParameters extends DefaultChatRequestParameters {
         /** @see MoiChatRequestParameters#trace() */
         public Builder trace(Boolean trace) {
             this.trace = trace;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#scope() */
+        public Builder scope(MoiScope scope) {
+            this.scope = scope;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#think() */
+        public Builder think(Boolean think) {
+            this.think = think;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#thinkingBudget() */
+        public Builder thinkingBudget(Integer thinkingBudget) {
+            this.thinkingBudget = thinkingBudget;
+            return this;
+        }
+
+        /** @see MoiChatRequestParameters#returnThinking() */
+        public Builder returnThinking(Boolean returnThinking) {
+            this.returnThinking = returnThinking;
             return this;
         }
 

@@ -33,6 +33,11 @@ class EveryOptionReachesTheEngineTest {
 
     private final FakeRuntime fake = new FakeRuntime();
 
+    {
+        // a reasoning model's template: the thinking budget reaches the engine where there is a segment to bound
+        fake.templateSource = "{{ content.split('</think>')[-1] }}";
+    }
+
     @Test
     void the_samples_differ_from_the_library_defaults() {
         for (String option : AllOptions.names()) {

@@ -33,6 +33,13 @@ final class FakeRuntime implements Engine {
     volatile boolean closed;
     volatile long delayPerChunkMillis;
     volatile RuntimeException failure;
+    /** The chat template source the fake reports (a reasoning template makes the adapter expect thinking). */
+    volatile String templateSource;
+
+    /** A chunk the fake reports as thinking (where the request has a thinking segment), not as answer text. */
+    static String thought(String text) {
+        return "\u0001" + text;
+    }
 
     FakeRuntime() {
         this(4096);
@@ -74,6 +81,7 @@ final class FakeRuntime implements Engine {
             chunks = answers.isEmpty() ? List.of("Hello", " world") : answers.poll();
         }
         StringBuilder text = new StringBuilder();
+        StringBuilder thinking = new StringBuilder();
         List<MoiStep> trace = new ArrayList<>();
         FinishReason reason = FinishReason.STOP;
         int count = 0;
@@ -86,8 +94,13 @@ final class FakeRuntime implements Engine {
                 reason = FinishReason.LENGTH;
                 break;
             }
-            text.append(chunk);
-            listener.onText(chunk);
+            if (chunk.startsWith("\u0001") && request.thinking() != null) {
+                thinking.append(chunk.substring(1));
+                listener.onThinking(chunk.substring(1));
+            } else {
+                text.append(chunk);
+                listener.onText(chunk);
+            }
             if (request.trace()) {
                 MoiStep step = new MoiStep(count, 100 + count, chunk, request.moi().mode(), request.moi().beta(),
                         new Mixture(new int[] {100 + count}, new double[] {1}, 0, new double[] {1}));
@@ -97,7 +110,7 @@ final class FakeRuntime implements Engine {
             count++;
             sleep();
         }
-        return new GenerationResult(text.toString(), new int[count], 7, reason, List.copyOf(trace));
+        return new GenerationResult(text.toString(), new int[count], 7, reason, List.copyOf(trace), thinking.toString());
     }
 
     private void sleep() {
@@ -125,6 +138,11 @@ final class FakeRuntime implements Engine {
             parts.add(new PromptText.Part("<|im_start|>assistant\n", true));
         }
         return new PromptText(parts);
+    }
+
+    @Override
+    public String chatTemplateSource() {
+        return templateSource;
     }
 
     @Override

@@ -93,6 +93,10 @@ class MoiChatLanguageModelTest {
                 .stopSequences(List.of("STOP"))
                 .responseFormat(ResponseFormat.JSON)
                 .trace(true)
+                .scope(io.github.langchain4j.moi.engine.MoiScope.THINKING)
+                .think(true)
+                .thinkingBudget(77)
+                .returnThinking(true)
                 .defaultRequestParameters(ChatRequestParameters.builder().toolChoice(ToolChoice.AUTO).build())
                 .listeners(listener)
                 .logRequests(true)
@@ -106,11 +110,15 @@ class MoiChatLanguageModelTest {
         GenerationRequest request = fake.lastRequest();
         assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234, 0.4, 0.25,
                 true));
-        assertThat(request.moi()).isEqualTo(new MoiOptions(MoiMode.DIRECT, 2.5, 7, MoiSupport.REFERENCE));
+        assertThat(request.moi()).isEqualTo(new MoiOptions(MoiMode.DIRECT, 2.5, 7, MoiSupport.REFERENCE,
+                io.github.langchain4j.moi.engine.MoiScope.THINKING));
         assertThat(request.maxTokens()).isEqualTo(99);
         assertThat(request.stopStrings()).containsExactly("STOP");
         assertThat(request.grammar()).contains("root ::= json-object");
         assertThat(request.trace()).isTrue();
+        assertThat(request.thinking()).isEqualTo(io.github.langchain4j.moi.engine.ThinkingOptions.think(77));
+        assertThat(request.prompt().asString()).endsWith("<think>\n");
+        assertThat(model.defaultRequestParameters().returnThinking()).isTrue();
         assertThat(model.defaultRequestParameters().toolChoice()).isEqualTo(ToolChoice.AUTO);
         assertThat(events).containsExactly("request");
         assertThat(model.listeners()).containsExactly(listener);
@@ -126,6 +134,7 @@ class MoiChatLanguageModelTest {
         assertThat(options).containsExactlyInAnyOrder("modelPath", "contextSize", "threads", "batchSize",
                 "gpuLayers", "useMmap", "maxSequences", "llamaCppPath", "allowUnverifiedArchitecture", "mode", "beta", "mixTopK", "support", "temperatureFirst", "temperature", "topK", "topP", "minP",
                 "repeatPenalty", "repeatLastN", "seed", "frequencyPenalty", "presencePenalty", "maxOutputTokens", "stopSequences", "responseFormat", "trace",
+                "scope", "think", "thinkingBudget", "returnThinking",
                 "defaultRequestParameters", "listeners", "logRequests", "logResponses", "runtimeLoader");
     }
 

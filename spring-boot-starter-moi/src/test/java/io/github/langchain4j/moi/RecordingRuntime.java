@@ -19,6 +19,21 @@ public final class RecordingRuntime implements Engine {
 
     private volatile EngineConfig config;
     private volatile GenerationRequest lastRequest;
+    private final String templateSource;
+
+    public RecordingRuntime() {
+        this(null);
+    }
+
+    /** @param templateSource the chat template it reports (a reasoning one makes requests carry a thinking segment) */
+    public RecordingRuntime(String templateSource) {
+        this.templateSource = templateSource;
+    }
+
+    @Override
+    public String chatTemplateSource() {
+        return templateSource;
+    }
 
     /** Makes the builder load this runtime instead of its model file. */
     public MoiChatLanguageModel.Builder install(MoiChatLanguageModel.Builder builder) {

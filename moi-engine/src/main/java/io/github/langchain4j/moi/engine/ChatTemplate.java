@@ -69,13 +69,16 @@ final class ChatTemplate {
     private final JinjaRenderer jinja;  // or
     private final Renderer renderer;
     private final ChatTemplate fallback;
+    private final ThinkingOptions thinking; // a reasoning template's segment, or null
     private volatile boolean fellBack;
 
-    private ChatTemplate(String description, JinjaRenderer jinja, Renderer renderer, ChatTemplate fallback) {
+    private ChatTemplate(String description, JinjaRenderer jinja, Renderer renderer, ChatTemplate fallback,
+                         ThinkingOptions thinking) {
         this.description = description;
         this.jinja = jinja;
         this.renderer = renderer;
         this.fallback = fallback;
+        this.thinking = thinking;
     }
 
     /**
@@ -91,12 +94,29 @@ final class ChatTemplate {
     /** As {@link #jinja(String, String, String, ChatTemplate)}; {@code strftime_now} reads {@code clock}. */
     static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback, Clock clock) {
         return new ChatTemplate("the model's Jinja chat template",
-                new JinjaRenderer(source, bosToken, eosToken, clock), null, fallback);
+                new JinjaRenderer(source, bosToken, eosToken, clock), null, fallback,
+                ThinkingOptions.detect(source, ThinkingOptions.NO_BUDGET));
     }
 
     /** A renderer of another kind (llama.cpp's built-in templates, or a test's): text turns only. */
     static ChatTemplate of(String description, Renderer renderer) {
-        return new ChatTemplate(description, null, renderer, null);
+        return new ChatTemplate(description, null, renderer, null, null);
+    }
+
+    /**
+     * Earlier assistant turns as a reasoning template re-feeds them: without their thinking (the R1 distills'
+     * template cuts everything up to {@code </think>}). Done here, the template has nothing to change in a content,
+     * which could not be placed otherwise (see the class comment).
+     */
+    private List<ChatTurn> withoutThinking(List<ChatTurn> turns) {
+        if (thinking == null) {
+            return turns;
+        }
+        return turns.stream()
+                .map(turn -> !turn.role().equals("assistant") || turn.content() == null ? turn
+                        : new ChatTurn(turn.role(), thinking.stripThinking(turn.content()), turn.toolCalls(),
+                        turn.toolCallId(), turn.name()))
+                .toList();
     }
 
     /** Which template this is, for logs. */
@@ -121,6 +141,7 @@ final class ChatTemplate {
      *                                  refuses the conversation
      */
     public PromptText render(List<ChatTurn> turns, List<String> tools, boolean addGenerationPrompt) {
+        turns = withoutThinking(turns);
         Data data = new Data(turns, tools);
         if (jinja == null) {
             if (data.hasJson()) {

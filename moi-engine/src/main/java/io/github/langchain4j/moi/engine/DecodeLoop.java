@@ -90,9 +90,20 @@ final class DecodeLoop {
             int[] prompt = tokenize(job.request.prompt());
             slot = pickSlot(prompt);
             slot.busy = true;
-            MoiFeedback feedback = new MoiFeedback(model, job.request.moi(), job.request.trace(), offPath);
-            seq = new Sequence(job, slot, model.newSampler(NativeParams.toSamplerParams(job.request.sampling()),
-                    job.request.grammar()), feedback, prompt.length, model.contextSize());
+            GenerationRequest request = job.request;
+            MoiFeedback feedback = new MoiFeedback(model, request.moi(), request.trace(), offPath);
+            SegmentSplitter splitter = SegmentSplitter.forPrompt(request.thinking(), request.prompt().asString(),
+                    request.grammar() != null);
+            int[] closeTokens = request.thinking() == null ? new int[0]
+                    : model.tokenize("\n" + request.thinking().close() + "\n\n", false, true);
+            seq = new Sequence(job, slot, feedback, splitter, closeTokens, prompt.length, model.contextSize());
+            // The grammar (JSON schema, tool calls) constrains the answer only: the thinking is sampled without
+            // it, and the grammar's sampler takes over once the segment is closed, starting at the answer's first
+            // token. (The other way, one grammar "segment answer", would have to accept the closing marker the
+            // engine forces at the budget, and would check every thinking token against the grammar for nothing.)
+            seq.answerSampler = model.newSampler(NativeParams.toSamplerParams(request.sampling()), request.grammar());
+            seq.thinkingSampler = request.grammar() == null || splitter.state() == SegmentSplitter.State.ANSWER
+                    ? seq.answerSampler : model.newSampler(NativeParams.toSamplerParams(request.sampling()), null);
             int lastIndex = prefill(slot, prompt);
             active.add(seq);
             activeCount = active.size();
@@ -180,42 +191,81 @@ final class DecodeLoop {
             finish(seq, FinishReason.CANCELLED);
             return;
         }
-        // 1. the token: llama.cpp's standard sampler over the logits (MoI leaves sampling as it is)
-        if (seq.feedback.readsLogits()) {
-            model.readLogits(batchIndex, logits); // raw logits, before the sampler's temperature and truncation
-        }
-        long sampleStart = System.nanoTime();
-        int token = seq.sampler.sample(batchIndex);
-        sampleNanos += System.nanoTime() - sampleStart;
-        checkFinite(seq.feedback.readsLogits() ? logits[token] : model.logit(batchIndex, token), seq.count);
-        if (model.isEndOfGeneration(token)) {
-            finish(seq, FinishReason.STOP);
-            return;
+        // 1. the token: llama.cpp's standard sampler over the logits (MoI leaves sampling as it is), or the
+        //    next token of a closing marker the engine feeds
+        boolean forced = seq.forcing();
+        int token;
+        if (forced) {
+            token = seq.nextForced();
+        } else {
+            if (seq.feedback.readsLogits()) {
+                model.readLogits(batchIndex, logits); // raw logits, before the sampler's temperature and truncation
+            }
+            long sampleStart = System.nanoTime();
+            token = seq.sampler().sample(batchIndex);
+            sampleNanos += System.nanoTime() - sampleStart;
+            checkFinite(seq.feedback.readsLogits() ? logits[token] : model.logit(batchIndex, token), seq.count);
+            if (model.isEndOfGeneration(token)) {
+                if (seq.splitter.state() != SegmentSplitter.State.THINKING) {
+                    finish(seq, FinishReason.STOP);
+                    return;
+                }
+                // the model ended its turn inside its thinking: close the segment, an answer follows
+                seq.closeSegment();
+                token = seq.nextForced();
+                forced = true;
+            }
         }
 
-        // 2. its text: the output is the sampled tokens
+        // 2. its text: the output is the sampled tokens, split into thinking and answer
+        SegmentSplitter.State before = seq.splitter.state();
         seq.generated[seq.count++] = token;
         byte[] bytes = model.tokenBytes(token);
-        seq.emit(seq.stops.append(seq.utf8.append(bytes)));
+        if (!forced) {
+            seq.splitter.accept(seq.utf8.append(bytes), seq);
+        }
+        SegmentSplitter.State after = seq.splitter.state();
+        Segment segment = forced || after != SegmentSplitter.State.ANSWER || before == SegmentSplitter.State.THINKING
+                ? Segment.THINKING : Segment.ANSWER;
+        if (segment == Segment.THINKING) {
+            seq.thinkingCount++;
+        } else {
+            seq.answerCount++;
+        }
 
-        // 3. MoI: the mixture of the sampled token and the distribution becomes the next input
-        Mixture mixture = seq.feedback.mix(token, logits, seq.count);
+        // 3. MoI: the mixture of the sampled token and the distribution becomes the next input (within its scope)
+        Mixture mixture = forced ? MoiFeedback.tokenAlone(token) : seq.feedback.mix(token, logits, seq.count, segment);
         if (request.trace()) {
+            boolean mixed = !forced && request.moi().scope().covers(segment);
             MoiStep step = new MoiStep(seq.count - 1, token, new String(bytes, StandardCharsets.UTF_8),
-                    request.moi().mode(), request.moi().beta(), mixture);
+                    mixed ? request.moi().mode() : MoiMode.OFF, request.moi().beta(), mixture, segment);
             seq.trace.add(step);
             seq.job.listener.onStep(step);
+        }
+        if (!forced && after == SegmentSplitter.State.THINKING && thinkingMustEnd(seq)) {
+            seq.closeSegment(); // the next steps feed the closing marker
         }
 
         // 4. stop, or queue the next input for the next step
         if (seq.stops.stopped()) {
             finish(seq, FinishReason.STOP);
-        } else if (seq.count >= request.maxTokens() || seq.pos >= model.contextSize()) {
+        } else if (seq.answerCount >= request.maxTokens() || seq.pos >= model.contextSize()) {
             finish(seq, FinishReason.LENGTH);
         } else {
             seq.pendingToken = token;
-            seq.pendingEmbedding = seq.feedback.nextInput(mixture);
+            seq.pendingEmbedding = forced ? null : seq.feedback.nextInput(mixture, segment);
         }
+    }
+
+    /**
+     * Whether the thinking must be closed now: its budget is spent, or the context has just room left for the
+     * closing marker and the start of an answer.
+     */
+    private boolean thinkingMustEnd(Sequence seq) {
+        GenerationRequest request = seq.job.request;
+        int answerRoom = Math.min(request.maxTokens(), 16);
+        return seq.thinkingCount >= request.thinking().budget()
+                || model.contextSize() - seq.pos <= seq.closeTokens.length + answerRoom;
     }
 
     /**
@@ -231,12 +281,13 @@ final class DecodeLoop {
 
     private void finish(Sequence seq, FinishReason reason) {
         if (!seq.stops.stopped()) {
-            seq.emit(seq.stops.append(seq.utf8.flush()));
+            seq.splitter.accept(seq.utf8.flush(), seq);
+            seq.splitter.finish(seq);
             seq.emit(seq.stops.flush());
         }
         release(seq);
         seq.job.complete(new GenerationResult(seq.text.toString(), Arrays.copyOf(seq.generated, seq.count),
-                seq.promptLength, reason, List.copyOf(seq.trace)));
+                seq.promptLength, reason, List.copyOf(seq.trace), seq.thinking.toString()));
     }
 
     private void fail(Sequence seq, Throwable error) {
@@ -247,7 +298,12 @@ final class DecodeLoop {
 
     /** Frees the sequence's generated positions at once; its prompt stays cached for the next request. */
     private void release(Sequence seq) {
-        seq.sampler.close();
+        if (seq.thinkingSampler != null && seq.thinkingSampler != seq.answerSampler) {
+            seq.thinkingSampler.close();
+        }
+        if (seq.answerSampler != null) {
+            seq.answerSampler.close();
+        }
         if (seq.slot.cachedCount > 0) {
             model.trimCache(seq.slot.id, seq.slot.cachedCount);
         }
@@ -362,32 +418,76 @@ final class DecodeLoop {
     }
 
     /** The state of one generation. */
-    private static final class Sequence {
+    private static final class Sequence implements SegmentSplitter.Sink {
         final Job job;
         final Slot slot;
-        final NativeSampler sampler;
         final MoiFeedback feedback;
+        final SegmentSplitter splitter;
+        final int[] closeTokens;
         final int promptLength;
         final Utf8Accumulator utf8 = new Utf8Accumulator();
         final StopStringMatcher stops;
         final StringBuilder text = new StringBuilder();
+        final StringBuilder thinking = new StringBuilder();
         final List<MoiStep> trace = new ArrayList<>();
         final int[] generated;
+        NativeSampler thinkingSampler; // the same as answerSampler without a grammar
+        NativeSampler answerSampler;
         int count;
+        int thinkingCount;
+        int answerCount;
+        int forcedAt = -1; // next index in closeTokens while the closing marker is fed, else -1
         int pos;
         int pendingToken;
         float[] pendingEmbedding; // null: feed pendingToken by id
 
-        Sequence(Job job, Slot slot, NativeSampler sampler, MoiFeedback feedback, int promptLength, int contextSize) {
+        Sequence(Job job, Slot slot, MoiFeedback feedback, SegmentSplitter splitter, int[] closeTokens,
+                 int promptLength, int contextSize) {
             this.job = job;
             this.slot = slot;
-            this.sampler = sampler;
             this.feedback = feedback;
+            this.splitter = splitter;
+            this.closeTokens = closeTokens;
             this.promptLength = promptLength;
             this.pos = promptLength;
             GenerationRequest request = job.request;
             this.stops = new StopStringMatcher(request.stopStrings());
-            this.generated = new int[Math.min(request.maxTokens(), contextSize)];
+            // with thinking, maxTokens counts the answer only: the context bounds the whole
+            this.generated = new int[request.thinking() == null ? Math.min(request.maxTokens(), contextSize) : contextSize];
+        }
+
+        NativeSampler sampler() {
+            return splitter.state() == SegmentSplitter.State.ANSWER ? answerSampler : thinkingSampler;
+        }
+
+        boolean forcing() {
+            return forcedAt >= 0;
+        }
+
+        /** Ends the thinking text now and starts feeding the closing marker. */
+        void closeSegment() {
+            splitter.accept(utf8.flush(), this);
+            splitter.close(this);
+            forcedAt = 0;
+        }
+
+        int nextForced() {
+            int token = closeTokens[forcedAt++];
+            if (forcedAt == closeTokens.length) {
+                forcedAt = -1;
+            }
+            return token;
+        }
+
+        @Override
+        public void thinking(String piece) {
+            thinking.append(piece);
+            job.listener.onThinking(piece);
+        }
+
+        @Override
+        public void answer(String piece) {
+            emit(stops.append(piece));
         }
 
         void emit(String piece) {

@@ -10,8 +10,12 @@ package io.github.langchain4j.moi.engine;
  */
 public interface GenerationListener {
 
-    /** Text that is final (complete UTF-8, not part of a possible stop string). */
+    /** Answer text that is final (complete UTF-8, not part of a possible stop string or thinking marker). */
     default void onText(String text) {
+    }
+
+    /** Text of the thinking segment, without its markers (see {@link ThinkingOptions}). */
+    default void onThinking(String text) {
     }
 
     /** One generated position, when the request asked for a trace. */

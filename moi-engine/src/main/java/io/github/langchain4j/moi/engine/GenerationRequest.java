@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param grammar       a GBNF grammar (root rule {@code root}) constraining the output, or null for none;
  *                      checked by {@link GbnfValidator}, so an empty or invalid grammar is an error
  * @param trace         whether to report a {@link MoiStep} for every generated token
+ * @param thinking      the thinking segment the output may hold (markers, budget), or null for none; then
+ *                      {@code maxTokens} counts the answer only, stop strings and the grammar apply to the answer
  */
 public record GenerationRequest(PromptText prompt, SamplingOptions sampling, MoiOptions moi, int maxTokens,
-                                List<String> stopStrings, String grammar, boolean trace) {
+                                List<String> stopStrings, String grammar, boolean trace, ThinkingOptions thinking) {
+
+    /** A request without a thinking segment. */
+    public GenerationRequest(PromptText prompt, SamplingOptions sampling, MoiOptions moi, int maxTokens,
+                             List<String> stopStrings, String grammar, boolean trace) {
+        this(prompt, sampling, moi, maxTokens, stopStrings, grammar, trace, null);
+    }
 
     public GenerationRequest {
         Objects.requireNonNull(prompt, "prompt");
@@ -71,6 +79,10 @@ public record GenerationRequest(PromptText prompt, SamplingOptions sampling, Moi
     }
 
     public GenerationRequest withTrace(boolean newTrace) {
-        return new GenerationRequest(prompt, sampling, moi, maxTokens, stopStrings, grammar, newTrace);
+        return new GenerationRequest(prompt, sampling, moi, maxTokens, stopStrings, grammar, newTrace, thinking);
+    }
+
+    public GenerationRequest withThinking(ThinkingOptions newThinking) {
+        return new GenerationRequest(prompt, sampling, moi, maxTokens, stopStrings, grammar, trace, newThinking);
     }
 }

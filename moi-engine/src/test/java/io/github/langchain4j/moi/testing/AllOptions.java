@@ -4,6 +4,7 @@ import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.MoiScope;
 import io.github.langchain4j.moi.engine.MoiSupport;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import java.lang.reflect.InvocationTargetException;
@@ -24,8 +25,15 @@ import java.util.Set;
  */
 public final class AllOptions {
 
-    /** Record components that are not options: the input, and the option records themselves. */
-    private static final Set<String> NOT_OPTIONS = Set.of("prompt", "sampling", "moi");
+    /**
+     * Record components that are not options: the input, and the option records themselves. The thinking segment's
+     * markers come from the model's template (or the think-then-answer mode); its budget is the option
+     * {@value #THINKING_BUDGET}.
+     */
+    private static final Set<String> NOT_OPTIONS = Set.of("prompt", "sampling", "moi", "thinking");
+
+    /** The budget of {@code GenerationRequest.thinking()}; reaches the engine where the request has a segment. */
+    public static final String THINKING_BUDGET = "thinkingBudget";
 
     /** A valid value for each option, none of them the default; a new option needs one here. */
     private static final Map<String, Object> SAMPLES = Map.ofEntries(
@@ -43,6 +51,8 @@ public final class AllOptions {
             Map.entry("beta", 2.5),
             Map.entry("mixTopK", 7),
             Map.entry("support", MoiSupport.REFERENCE),
+            Map.entry("scope", MoiScope.THINKING),
+            Map.entry(THINKING_BUDGET, 333),
             Map.entry("maxTokens", 99),
             Map.entry("stopStrings", List.of("STOP", "END")),
             Map.entry("grammar", "root ::= \"yes\" | \"no\""),
@@ -74,6 +84,7 @@ public final class AllOptions {
             names.addAll(componentNames(type));
         }
         names.removeAll(NOT_OPTIONS);
+        names.add(THINKING_BUDGET);
         return names;
     }
 
@@ -93,6 +104,9 @@ public final class AllOptions {
 
     /** The option's value in what reached the engine. */
     public static Object read(String name, GenerationRequest request, EngineConfig config) {
+        if (name.equals(THINKING_BUDGET)) {
+            return request.thinking() == null ? null : request.thinking().budget();
+        }
         for (Record record : List.of(request.sampling(), request.moi(), request, config)) {
             for (RecordComponent component : record.getClass().getRecordComponents()) {
                 if (component.getName().equals(name)) {

@@ -23,6 +23,20 @@ public final class TinyModel {
             "world", "once", "upon", "a", "time", "there", "was", "cat", "and", "then", "it"};
     private static final String[] PIECES = {"th", "he", "er", "in", "an", "on", "at", "en", "es", "or"};
 
+    /**
+     * A reasoning template written like the DeepSeek-R1 distills': their GGUF's user and assistant parts (tool calls
+     * left out; earlier answers cut after {@code </think>}), with the later revision's generation prompt that opens the
+     * thinking segment ({@code <think>\n}).
+     */
+    public static final String R1_TEMPLATE = "{% if not add_generation_prompt is defined %}{% set add_generation_prompt = false %}{% endif %}"
+            + "{% set ns = namespace(system_prompt='') %}{%- for message in messages %}{%- if message['role'] == 'system' %}"
+            + "{% set ns.system_prompt = message['content'] %}{%- endif %}{%- endfor %}{{bos_token}}{{ns.system_prompt}}"
+            + "{%- for message in messages %}{%- if message['role'] == 'user' %}{{'<｜User｜>' + message['content']}}{%- endif %}"
+            + "{%- if message['role'] == 'assistant' %}{% set content = message['content'] %}"
+            + "{% if '</think>' in content %}{% set content = content.split('</think>')[-1] %}{% endif %}"
+            + "{{'<｜Assistant｜>' + content + '<｜end▁of▁sentence｜>'}}{%- endif %}{%- endfor -%}"
+            + "{% if add_generation_prompt %}{{'<｜Assistant｜><think>\\n'}}{% endif %}";
+
     private static Path shared;
 
     private TinyModel() {

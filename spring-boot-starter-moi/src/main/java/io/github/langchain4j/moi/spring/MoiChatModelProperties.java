@@ -3,6 +3,7 @@ package io.github.langchain4j.moi.spring;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import io.github.langchain4j.moi.engine.MoiMode;
 import io.github.langchain4j.moi.engine.MoiSupport;
+import io.github.langchain4j.moi.engine.MoiScope;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -66,6 +67,27 @@ public class MoiChatModelProperties {
      * only, as the MoI authors' reference implementation; default EXTENDED.
      */
     private MoiSupport support;
+
+    /**
+     * Where MoI's mixture is fed: ALL generated tokens (the paper), only the THINKING segment's (the answer is
+     * standard decoding) or only the ANSWER's; default ALL.
+     */
+    private MoiScope scope;
+
+    /**
+     * Think-then-answer for any instruction model: an instruction and a prompt that open a <think> segment, then
+     * the answer (still held to a JSON schema or tools); default false.
+     */
+    private Boolean think;
+
+    /** The most tokens of thinking before the segment is closed and the answer follows; default none (the context). */
+    private Integer thinkingBudget;
+
+    /**
+     * Return the thinking in AiMessage.thinking() and stream it through onPartialThinking (it is never part of the
+     * answer either way); default false, as LangChain4j's own providers.
+     */
+    private Boolean returnThinking;
 
     /** Apply the temperature before top-k, top-p and min-p (vLLM's order, the MoI reference's); default false. */
     private Boolean temperatureFirst;
@@ -225,6 +247,38 @@ public class MoiChatModelProperties {
 
     public void setMixTopK(Integer mixTopK) {
         this.mixTopK = mixTopK;
+    }
+
+    public MoiScope getScope() {
+        return scope;
+    }
+
+    public void setScope(MoiScope scope) {
+        this.scope = scope;
+    }
+
+    public Boolean getThink() {
+        return think;
+    }
+
+    public void setThink(Boolean think) {
+        this.think = think;
+    }
+
+    public Integer getThinkingBudget() {
+        return thinkingBudget;
+    }
+
+    public void setThinkingBudget(Integer thinkingBudget) {
+        this.thinkingBudget = thinkingBudget;
+    }
+
+    public Boolean getReturnThinking() {
+        return returnThinking;
+    }
+
+    public void setReturnThinking(Boolean returnThinking) {
+        this.returnThinking = returnThinking;
     }
 
     public MoiSupport getSupport() {

@@ -40,7 +40,8 @@ class PropertiesReachTheEngineTest {
     Path dir;
 
     private Path model;
-    private final RecordingRuntime runtime = new RecordingRuntime();
+    /** A reasoning model's template: the thinking budget reaches the engine where there is a segment to bound. */
+    private final RecordingRuntime runtime = new RecordingRuntime("{{ content.split('</think>')[-1] }}");
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(MoiAutoConfiguration.class))
@@ -79,6 +80,21 @@ class PropertiesReachTheEngineTest {
                         .isEqualTo(AllOptions.sample(option));
             }
             assertThat(runtime.config().modelPath()).isEqualTo(model);
+        });
+    }
+
+    @Test
+    void theThinkingPropertiesReachTheModel() {
+        chat(runner.withPropertyValues(P + "model-path=" + model, P + "think=true", P + "return-thinking=true",
+                P + "thinking-budget=50"), context -> {
+            GenerationRequest request = runtime.lastRequest();
+            assertThat(request.thinking()).isEqualTo(io.github.langchain4j.moi.engine.ThinkingOptions.think(50));
+            assertThat(request.prompt().asString()).endsWith("<think>\n"); // think-then-answer opened the segment
+            assertThat(context.getBean(MoiChatLanguageModel.class).defaultRequestParameters().returnThinking()).isTrue();
+        });
+        chat(runner.withPropertyValues(P + "model-path=" + model), context -> {
+            assertThat(runtime.lastRequest().prompt().asString()).doesNotEndWith("<think>\n");
+            assertThat(context.getBean(MoiChatLanguageModel.class).defaultRequestParameters().returnThinking()).isFalse();
         });
     }
 

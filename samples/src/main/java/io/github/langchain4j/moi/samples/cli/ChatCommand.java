@@ -57,7 +57,7 @@ final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<ChatTurn> turns = turns();
-        return GenerationRunner.run(options, parent.engines(), engine -> engine.applyChatTemplate(turns, true),
+        return GenerationRunner.run(options, parent.engines(), engine -> options.chatPrompt(engine, turns),
                 spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -41,11 +41,16 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** The prompt as the model sees it: with --raw, the user wrote the model's markup (special tokens count). */
     PromptText formatPrompt(Engine engine, String text) {
-        return raw ? PromptText.markup(text) : engine.applyChatTemplate(List.of(new ChatTurn("user", text)), true);
+        return raw ? PromptText.markup(text) : options.chatPrompt(engine, List.of(new ChatTurn("user", text)));
     }
 
     @Override
     public Integer call() {
+        if (raw && options.think) {
+            // think-then-answer writes into the chat template's prompt; a raw prompt opens its own segment
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--think needs the chat template: "
+                    + "not with --raw (end a raw prompt with <think> to open the segment yourself)");
+        }
         String text = options.promptText(prompt, "--prompt");
         return GenerationRunner.run(options, parent.engines(), engine -> formatPrompt(engine, text),
                 spec.commandLine().getOut(), spec.commandLine().getErr());

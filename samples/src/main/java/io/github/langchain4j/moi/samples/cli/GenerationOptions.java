@@ -9,6 +9,9 @@ import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.InvalidOptionException;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.MoiSupport;
+import io.github.langchain4j.moi.engine.MoiScope;
+import io.github.langchain4j.moi.engine.ThinkThenAnswer;
+import io.github.langchain4j.moi.engine.ThinkingOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.ITypeConverter;
@@ -69,6 +72,25 @@ final class GenerationOptions {
             description = "A sampled token outside the top --mix-top-k: extended adds it to the mixture, reference "
                     + "keeps the top k only, as the MoI authors' code (default: ${DEFAULT-VALUE}).")
     MoiSupport support;
+
+    @Option(names = "--scope", paramLabel = "SCOPE", converter = ScopeConverter.class, order = 4,
+            description = "Where MoI's mixture is fed: all generated tokens, only the thinking segment's, or only "
+                    + "the answer's (default: ${DEFAULT-VALUE}).")
+    MoiScope scope;
+
+    @Option(names = "--think", order = 4,
+            description = "Think-then-answer: ask the model to reason inside <think>...</think> first (the prompt "
+                    + "opens the segment), then answer.")
+    boolean think;
+
+    @Option(names = "--thinking-budget", paramLabel = "N", order = 4,
+            description = "Most tokens of thinking; then the segment is closed and the answer follows (default: "
+                    + "none, the context bounds it). --max-tokens counts the answer only.")
+    Integer thinkingBudget;
+
+    @Option(names = "--show-thinking", order = 4,
+            description = "Print the thinking, between <think> and </think>, before the answer (default: only the answer).")
+    boolean showThinking;
 
     @Option(names = "--temperature", paramLabel = "T", order = 5,
             description = "Sampling temperature, 0 for greedy (default: ${DEFAULT-VALUE}).")
@@ -156,7 +178,7 @@ final class GenerationOptions {
 
     /** Checks every option with the library's own validation, so that bad usage fails before any model is touched. */
     void validate() {
-        toRequest(PromptText.text(""));
+        toRequest(PromptText.text(""), null);
         toEngineConfig(Path.of("model.gguf"));
     }
 
@@ -198,15 +220,34 @@ final class GenerationOptions {
     }
 
     MoiOptions toMoi() {
-        return usage(() -> new MoiOptions(mode, beta, mixTopK, support));
+        return usage(() -> new MoiOptions(mode, beta, mixTopK, support, scope));
     }
 
-    /** The request for a prompt that is already in the model's format. */
+    /** The request for a prompt that is already in the model's format, for a model without a thinking template. */
     GenerationRequest toRequest(PromptText prompt) {
+        return toRequest(prompt, null);
+    }
+
+    /**
+     * The request for a prompt that is already in the model's format; its thinking segment is think-then-answer's,
+     * or the one of a reasoning model's template ({@code templateSource}, null for none).
+     */
+    GenerationRequest toRequest(PromptText prompt, String templateSource) {
         SamplingOptions sampling = toSampling();
         MoiOptions moi = toMoi();
         String grammarText = readGrammar();
-        return usage(() -> new GenerationRequest(prompt, sampling, moi, maxTokens, stop, grammarText, trace != null));
+        int budget = thinkingBudget == null ? ThinkingOptions.NO_BUDGET : thinkingBudget;
+        ThinkingOptions checked = usage(() -> ThinkingOptions.think(budget)); // checked for every model
+        ThinkingOptions thinking = think ? checked : ThinkingOptions.detect(templateSource, budget);
+        return usage(() -> new GenerationRequest(prompt, sampling, moi, maxTokens, stop, grammarText, trace != null,
+                thinking));
+    }
+
+    /** The chat prompt of these turns: with think-then-answer's instruction and opened segment when asked. */
+    PromptText chatPrompt(io.github.langchain4j.moi.engine.Engine engine,
+                          java.util.List<io.github.langchain4j.moi.engine.ChatTurn> turns) {
+        return think ? ThinkThenAnswer.openSegment(engine.applyChatTemplate(ThinkThenAnswer.turns(turns), true))
+                : engine.applyChatTemplate(turns, true);
     }
 
     EngineConfig toEngineConfig(Path modelPath) {
@@ -274,6 +315,18 @@ final class GenerationOptions {
         }
     }
 
+    /** Parses {@code --scope}: all, thinking or answer. */
+    static final class ScopeConverter implements ITypeConverter<MoiScope> {
+        @Override
+        public MoiScope convert(String value) {
+            try {
+                return MoiScope.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** The defaults of the options, read from the library's records so that there is one source of truth. */
     static final class Defaults implements IDefaultValueProvider {
 
@@ -286,6 +339,7 @@ final class GenerationOptions {
                 entry("--beta", MOI.beta()),
                 entry("--mix-top-k", MOI.mixTopK()),
                 entry("--support", MOI.support().name().toLowerCase(Locale.ROOT)),
+                entry("--scope", MOI.scope().name().toLowerCase(Locale.ROOT)),
                 entry("--temperature-first", SAMPLING.temperatureFirst()),
                 entry("--temperature", SAMPLING.temperature()),
                 entry("--top-k", SAMPLING.topK()),

@@ -7,6 +7,7 @@ import io.github.langchain4j.moi.engine.GenerationListener;
 import io.github.langchain4j.moi.engine.GenerationRequest;
 import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.MoiStep;
+import io.github.langchain4j.moi.engine.ThinkingOptions;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -37,8 +38,8 @@ final class GenerationRunner {
         }
         try (TraceWriter trace = options.trace == null ? null : TraceWriter.open(options.trace);
              Engine engine = engines.apply(options.toEngineConfig(modelPath))) {
-            GenerationRequest request = options.toRequest(prompt.apply(engine));
-            StreamingListener listener = new StreamingListener(out, trace);
+            GenerationRequest request = options.toRequest(prompt.apply(engine), engine.chatTemplateSource());
+            StreamingListener listener = new StreamingListener(out, trace, options.showThinking);
             long start = System.nanoTime();
             GenerationResult result;
             try {
@@ -79,17 +80,34 @@ final class GenerationRunner {
 
         private final PrintWriter out;
         private final TraceWriter trace;
+        private final boolean showThinking;
+        private boolean thinkingOpen;
         private boolean printed;
         private boolean outputClosed;
         private UncheckedIOException traceFailure;
 
-        StreamingListener(PrintWriter out, TraceWriter trace) {
+        StreamingListener(PrintWriter out, TraceWriter trace, boolean showThinking) {
             this.out = out;
             this.trace = trace;
+            this.showThinking = showThinking;
+        }
+
+        @Override
+        public void onThinking(String text) {
+            if (showThinking) { // otherwise dropped: stdout holds the answer alone
+                out.print(thinkingOpen ? text : ThinkingOptions.OPEN + "\n" + text);
+                thinkingOpen = true;
+                printed = true;
+                outputClosed = out.checkError();
+            }
         }
 
         @Override
         public void onText(String text) {
+            if (thinkingOpen) {
+                out.print("\n" + ThinkingOptions.CLOSE + "\n\n");
+                thinkingOpen = false;
+            }
             out.print(text);
             printed = true;
             outputClosed = out.checkError(); // flushes; true once the reader of stdout is gone

@@ -68,6 +68,7 @@ final class TraceWriter implements Closeable {
         line.put("text", step.text());
         line.put("mode", step.mode() == null ? null : step.mode().name().toLowerCase(Locale.ROOT));
         line.put("beta", step.beta());
+        line.put("segment", step.segment() == null ? null : step.segment().name().toLowerCase(Locale.ROOT));
         Mixture mixture = step.mixture();
         if (mixture == null) {
             line.putNull("support");

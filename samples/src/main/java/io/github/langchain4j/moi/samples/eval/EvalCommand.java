@@ -3,6 +3,8 @@ package io.github.langchain4j.moi.samples.eval;
 import io.github.langchain4j.moi.engine.EngineConfig;
 import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.MoiOptions;
+import io.github.langchain4j.moi.engine.MoiScope;
+import io.github.langchain4j.moi.engine.ThinkingOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.samples.cli.DefaultModelLocator;
@@ -115,6 +117,21 @@ public final class EvalCommand implements Callable<Integer> {
             description = "MoI support size (default: ${DEFAULT-VALUE}).")
     int mixTopK = MoiOptions.DEFAULT_MIX_TOP_K;
 
+    @Option(names = "--scope", paramLabel = "SCOPE", order = 13,
+            converter = ScopeConverter.class,
+            description = "Where MoI's mixture is fed: all, thinking or answer (default: all).")
+    MoiScope scope = MoiScope.ALL;
+
+    @Option(names = "--think", order = 13,
+            description = "Think-then-answer: the model reasons inside <think>...</think> first; the checker reads "
+                    + "only the answer after it.")
+    boolean think;
+
+    @Option(names = "--thinking-budget", paramLabel = "N", order = 13,
+            description = "Most tokens of thinking before the answer is forced (default: none). --max-tokens counts "
+                    + "the answer only.")
+    Integer thinkingBudget;
+
     @Option(names = "--temperature-first", order = 13,
             description = "Apply the temperature before top-k/top-p/min-p, as vLLM (the MoI reference) does.")
     boolean temperatureFirst;
@@ -157,8 +174,20 @@ public final class EvalCommand implements Callable<Integer> {
 
     private final Function<EngineConfig, Solver.Loaded> loader;
 
+    /** Parses {@code --scope} with {@link MoiScope#parse}, whose message lists the valid names. */
+    static final class ScopeConverter implements picocli.CommandLine.ITypeConverter<MoiScope> {
+        @Override
+        public MoiScope convert(String value) {
+            try {
+                return MoiScope.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     public EvalCommand() {
-        this(EvalCommand::loadModel);
+        this.loader = this::loadModel;
     }
 
     /** With another model loader (tests). */
@@ -180,6 +209,9 @@ public final class EvalCommand implements Callable<Integer> {
                 SamplingOptions.DEFAULTS.repeatPenalty(), SamplingOptions.DEFAULTS.repeatLastN(),
                 SamplingOptions.DEFAULT_SEED, 0, 0, temperatureFirst));
         usage(() -> new MoiOptions(MoiOptions.DEFAULTS.mode(), MoiOptions.DEFAULT_BETA, mixTopK));
+        if (thinkingBudget != null) {
+            usage(() -> ThinkingOptions.think(thinkingBudget));
+        }
         usage(() -> EngineConfig.of(Path.of("model.gguf")).withThreads(threads));
         if (seeds < 1) {
             throw usageError("--seeds must be >= 1, was " + seeds);
@@ -208,7 +240,8 @@ public final class EvalCommand implements Callable<Integer> {
                 : DefaultModelLocator.defaultModelPath();
         MoiEngine.checkModelFile(modelPath);
         EvalSettings settings = new EvalSettings(commandLine(), taskLabel, problemSeed,
-                modelPath.getFileName().toString(), sampling, maxTokens, mixTopK, seedList, modeList);
+                modelPath.getFileName().toString(), sampling, maxTokens, mixTopK, seedList, modeList, scope, think,
+                thinkingBudget);
         String base = name != null ? name
                 : dataset != null ? dataset.getFileName().toString().replaceFirst("\\.jsonl?$", "") : taskLabel;
 
@@ -263,7 +296,9 @@ public final class EvalCommand implements Callable<Integer> {
         try (Solver.Loaded loaded = loader.apply(EngineConfig.of(modelPath).withThreads(threads)
                 .withMaxSequences(concurrency));
              ProgressBar progress = noProgress ? null : progressBar(total, total - remaining, stderr)) {
-            throughput = new EvalRunner(loaded.solver(), sampling, maxTokens, mixTopK, settings.fingerprint(),
+            Solver solver = loaded.solver();
+            Solver scoped = (prompt, sampler, moi, max) -> solver.solve(prompt, sampler, moi.withScope(scope), max);
+            throughput = new EvalRunner(scoped, sampling, maxTokens, mixTopK, settings.fingerprint(),
                     concurrency).run(problems, modeList, seedList, results, progress);
         } finally {
             try {
@@ -353,9 +388,10 @@ public final class EvalCommand implements Callable<Integer> {
         return String.join(" ", words);
     }
 
-    private static Solver.Loaded loadModel(EngineConfig config) {
+    private Solver.Loaded loadModel(EngineConfig config) {
         MoiEngine engine = MoiEngine.load(config);
-        return new Solver.Loaded(Solver.of(engine), engine::close);
+        return new Solver.Loaded(Solver.of(engine, think,
+                thinkingBudget == null ? ThinkingOptions.NO_BUDGET : thinkingBudget), engine::close);
     }
 
     private <T> T usage(java.util.function.Supplier<T> build) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import io.github.langchain4j.moi.engine.MoiScope;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,7 +25,14 @@ import java.util.Locale;
  * @param modes         the modes compared
  */
 public record EvalSettings(String command, String task, long problemSeed, String model, SamplingOptions sampling,
-                           int maxTokens, int mixTopK, List<Long> seeds, List<EvalMode> modes) {
+                           int maxTokens, int mixTopK, List<Long> seeds, List<EvalMode> modes, MoiScope scope,
+                           boolean think, Integer thinkingBudget) {
+
+    /** With MoI on every token and no think-then-answer. */
+    public EvalSettings(String command, String task, long problemSeed, String model, SamplingOptions sampling,
+                        int maxTokens, int mixTopK, List<Long> seeds, List<EvalMode> modes) {
+        this(command, task, problemSeed, model, sampling, maxTokens, mixTopK, seeds, modes, MoiScope.ALL, false, null);
+    }
 
     /** The fingerprint that every record of one results file carries. */
     public String fingerprint() {
@@ -33,7 +41,10 @@ public record EvalSettings(String command, String task, long problemSeed, String
                 sampling.temperature(), sampling.topK(), sampling.topP(), sampling.minP(), sampling.repeatPenalty(),
                 sampling.repeatLastN(), maxTokens, mixTopK)
                 // only when set, so that results files of earlier runs keep their fingerprint
-                + (sampling.temperatureFirst() ? ";temperatureFirst" : "");
+                + (sampling.temperatureFirst() ? ";temperatureFirst" : "")
+                + (scope != MoiScope.ALL ? ";scope=" + scope : "")
+                + (think ? ";think" : "")
+                + (thinkingBudget != null ? ";thinkingBudget=" + thinkingBudget : "");
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 6);

@@ -1,5 +1,6 @@
 package io.github.langchain4j.moi.samples.eval;
 
+import io.github.langchain4j.moi.engine.Engine;
 import io.github.langchain4j.moi.engine.PromptText;
 import io.github.langchain4j.moi.engine.ChatTurn;
 import io.github.langchain4j.moi.engine.GenerationListener;
@@ -8,6 +9,8 @@ import io.github.langchain4j.moi.engine.GenerationResult;
 import io.github.langchain4j.moi.engine.MoiEngine;
 import io.github.langchain4j.moi.engine.MoiOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
+import io.github.langchain4j.moi.engine.ThinkThenAnswer;
+import io.github.langchain4j.moi.engine.ThinkingOptions;
 
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +34,22 @@ public interface Solver {
 
     /** A loaded model: the prompt is one user turn of its chat template. */
     static Solver of(MoiEngine engine) {
+        return of(engine, false, ThinkingOptions.NO_BUDGET);
+    }
+
+    /**
+     * A loaded model, with think-then-answer when {@code think} (else a reasoning model's own thinking segment, if
+     * its template has one). The completion's text is the answer alone: the checker never reads the thinking.
+     */
+    static Solver of(Engine engine, boolean think, int thinkingBudget) {
+        ThinkingOptions thinking = think ? ThinkThenAnswer.thinking(thinkingBudget)
+                : ThinkingOptions.detect(engine.chatTemplateSource(), thinkingBudget);
         return (userPrompt, sampling, moi, maxTokens) -> {
-            PromptText prompt = engine.applyChatTemplate(List.of(new ChatTurn("user", userPrompt)), true);
-            GenerationResult result = engine.generate(GenerationRequest.of(prompt, sampling, moi, maxTokens),
-                    GenerationListener.NONE);
+            List<ChatTurn> turns = List.of(new ChatTurn("user", userPrompt));
+            PromptText prompt = think ? ThinkThenAnswer.openSegment(engine.applyChatTemplate(ThinkThenAnswer.turns(turns), true))
+                    : engine.applyChatTemplate(turns, true);
+            GenerationResult result = engine.generate(new GenerationRequest(prompt, sampling, moi, maxTokens,
+                    List.of(), null, false, thinking), GenerationListener.NONE);
             return new Completion(result.text(), result.outputTokens(),
                     result.finishReason().name().toLowerCase(Locale.ROOT));
         };

@@ -54,6 +54,7 @@ class CliFlagsReachTheEngineTest {
                     args.add(value);
                 }
             }
+            args.add("--think"); // a thinking segment, for the thinking budget to bound
             if (command.equals("chat")) {
                 args.add("the message");
             }

@@ -64,6 +64,8 @@ class CliOptionMappingTest {
                 new Case("--beta", "0", request(r -> r.moi().beta()), 0.0),
                 new Case("--mix-top-k", "7", request(r -> r.moi().mixTopK()), 7),
                 new Case("--support", "reference", request(r -> r.moi().support()), MoiSupport.REFERENCE),
+                new Case("--scope", "thinking", request(r -> r.moi().scope()), io.github.langchain4j.moi.engine.MoiScope.THINKING),
+                new Case("--scope", "ANSWER", request(r -> r.moi().scope()), io.github.langchain4j.moi.engine.MoiScope.ANSWER),
                 new Case("--temperature-first", "true", request(r -> r.sampling().temperatureFirst()), true),
                 new Case("--temperature", "0", request(r -> r.sampling().temperature()), 0.0),
                 new Case("--top-k", "5", request(r -> r.sampling().topK()), 5),
@@ -89,9 +91,12 @@ class CliOptionMappingTest {
                 new Case("--model", model.toString(), GenerationOptions::modelPath, model));
     }
 
-    /** Options whose effect is checked in {@link MoiCliGenerationTest} or {@link MoiCliTest}, not here. */
+    /**
+     * Options whose effect is checked in {@link MoiCliGenerationTest}, {@link MoiCliTest} or {@link CliThinkingTest}
+     * (the thinking options need a thinking segment), not here.
+     */
     private static final Set<String> COVERED_ELSEWHERE = Set.of("--prompt", "--prompt-file", "--raw", "--system", "--verbose",
-            "--help", "--version");
+            "--help", "--version", "--think", "--thinking-budget", "--show-thinking");
 
     static GenerationOptions parse(String command, List<String> args) {
         List<String> all = new ArrayList<>(args);

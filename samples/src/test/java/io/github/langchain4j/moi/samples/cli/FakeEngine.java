@@ -18,6 +18,9 @@ import java.util.List;
 /** An engine without a model: it answers with fixed pieces of text, one token each, and records what it was given. */
 class FakeEngine implements Engine {
 
+    /** Starts a piece that the fake reports as thinking, where the request has a thinking segment. */
+    static final String THOUGHT = "\u0001";
+
     final List<String> pieces;
     EngineConfig config;
     List<ChatTurn> turns;
@@ -61,6 +64,8 @@ class FakeEngine implements Engine {
     public GenerationResult generate(GenerationRequest generationRequest, GenerationListener listener) {
         this.request = generationRequest;
         List<MoiStep> trace = new ArrayList<>();
+        StringBuilder answer = new StringBuilder();
+        StringBuilder thinking = new StringBuilder();
         int[] tokens = new int[pieces.size()];
         for (int i = 0; i < pieces.size(); i++) {
             if (listener.isCancelled()) {
@@ -74,10 +79,16 @@ class FakeEngine implements Engine {
                 trace.add(step);
                 listener.onStep(step);
             }
-            listener.onText(pieces.get(i));
+            if (pieces.get(i).startsWith(THOUGHT) && generationRequest.thinking() != null) {
+                thinking.append(pieces.get(i).substring(1));
+                listener.onThinking(pieces.get(i).substring(1));
+            } else {
+                answer.append(pieces.get(i));
+                listener.onText(pieces.get(i));
+            }
             generatedTokens++;
         }
-        return new GenerationResult(String.join("", pieces), tokens, 7, FinishReason.STOP, trace);
+        return new GenerationResult(answer.toString(), tokens, 7, FinishReason.STOP, trace, thinking.toString());
     }
 
     static MoiStep step(int index, int token, String text, MoiMode mode, double beta) {

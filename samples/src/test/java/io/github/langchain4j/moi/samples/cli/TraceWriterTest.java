@@ -22,7 +22,7 @@ class TraceWriterTest {
 
     private static final MoiStep STEP = new MoiStep(3, 1234, "wörld\n\"", MoiMode.MOI, 0.5,
             new Mixture(new int[] {1234, 17, 99}, new double[] {0.5, 0.3, 0.2}, 0.9372305632161294,
-                    new double[] {0.65, 0.2, 0.15}));
+                    new double[] {0.65, 0.2, 0.15}), io.github.langchain4j.moi.engine.Segment.THINKING);
 
     @Test
     void aLineHasEveryFieldOfTheStepWithItsValue() throws IOException {
@@ -32,8 +32,9 @@ class TraceWriterTest {
         JsonNode json = JSON.readTree(line);
         List<String> fields = new ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("step", "token", "text", "mode", "beta", "support", "prior", "entropy",
-                "weights");
+        assertThat(fields).containsExactly("step", "token", "text", "mode", "beta", "segment", "support", "prior",
+                "entropy", "weights");
+        assertThat(json.get("segment").asText()).isEqualTo("thinking");
         assertThat(json.get("step").isInt()).isTrue();
         assertThat(json.get("step").asInt()).isEqualTo(3);
         assertThat(json.get("token").asInt()).isEqualTo(1234);
