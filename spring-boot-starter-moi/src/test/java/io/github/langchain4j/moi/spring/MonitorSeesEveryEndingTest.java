@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,8 @@ class MonitorSeesEveryEndingTest {
             CountDownLatch streaming = new CountDownLatch(clients);
             CountDownLatch failing = new CountDownLatch(1);
             AtomicInteger cancelAfter = new AtomicInteger();
+            // the clients cancel only after the test saw all of them busy at once (no race with a slow start)
+            AtomicBoolean allSeenBusy = new AtomicBoolean();
             for (int i = 0; i < clients; i++) {
                 model.chat("hi", new StreamingChatResponseHandler() {
                     final int limit = 3 + cancelAfter.getAndIncrement();
@@ -42,7 +45,7 @@ class MonitorSeesEveryEndingTest {
                     @Override
                     public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
                         streaming.countDown();
-                        if (++partials == limit * 20) { // after all clients were seen busy at once
+                        if (allSeenBusy.get() && ++partials == limit) {
                             context.streamingHandle().cancel();
                         }
                     }
@@ -58,6 +61,7 @@ class MonitorSeesEveryEndingTest {
             }
             assertThat(streaming.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(monitor.busySequences()).isEqualTo(clients);
+            allSeenBusy.set(true);
             model.chat("hi", new StreamingChatResponseHandler() {
                 @Override
                 public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
