@@ -281,7 +281,9 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        JsonNode steps = ours.call(Map.of("op", "stepScaling", "inputs", List.of(1, 2, 3, 4), "steps", 20)).path("msPerStep");
+        JsonNode scaling = ours.call(Map.of("op", "stepScaling", "inputs", List.of(1, 2, 3, 4), "steps", 20,
+                "chunks", List.of(0, 16, 32, 64, 128)));
+        JsonNode steps = scaling.path("msPerStep");
         double t1 = steps.path("1").asDouble();
         Map<String, Object> result = new LinkedHashMap<>();
         double oursSingle = Stats.median(oursTps[0]);
@@ -316,6 +318,20 @@ public final class BenchCommand implements Callable<Integer> {
         });
         log(out, line.toString());
         result.put("step_ms", stepMs);
+        // what a prompt chunk adds to a step of 3 running inputs: the basis of EngineConfig.DEFAULT_PREFILL_CHUNK
+        JsonNode chunks = scaling.path("msPerChunkStep");
+        double base = chunks.path("0").asDouble();
+        StringBuilder chunkLine = new StringBuilder("llama.cpp alone, a step of 3 inputs and a prompt chunk of c tokens:");
+        Map<String, Object> chunkMs = new LinkedHashMap<>();
+        chunks.fields().forEachRemaining(e -> {
+            int c = Integer.parseInt(e.getKey());
+            double ms = e.getValue().asDouble();
+            chunkLine.append(c == 0 ? String.format(" c=0 %.1f ms;", ms)
+                    : String.format(" c=%d %.1f ms (%.2f ms per prompt token);", c, ms, (ms - base) / c));
+            chunkMs.put(e.getKey(), round(ms));
+        });
+        log(out, chunkLine.toString());
+        result.put("chunk_step_ms", chunkMs);
         return result;
     }
 

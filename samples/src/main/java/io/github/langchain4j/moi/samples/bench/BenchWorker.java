@@ -307,6 +307,7 @@ public final class BenchWorker {
         request.path("inputs").forEach(n -> sizes.add(n.asInt()));
         int maxInputs = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> msPerStep = new LinkedHashMap<>();
+        Map<String, Object> msPerChunkStep = new LinkedHashMap<>();
         try (NativeModel m = NativeModel.load(LoadParams.of(model).withContextSize(512).withThreads(threads)
                 .withSequences(maxInputs).withLlamaCppPath(llamaCpp))) {
             int[] prompt = m.tokenize("Write a Java class that implements a thread-safe LRU cache, with comments.", true, false);
@@ -322,8 +323,43 @@ public final class BenchWorker {
                 }
                 msPerStep.put(String.valueOf(n), Stats.median(times));
             }
+            // the prefill chunk's price: a step of maxInputs - 1 running inputs and c prompt tokens of the last sequence
+            int[] longPrompt = new int[512];
+            for (int i = 0; i < longPrompt.length; i++) {
+                longPrompt[i] = prompt[i % prompt.length];
+            }
+            for (JsonNode c : request.path("chunks")) {
+                int chunk = c.asInt();
+                measureChunkSteps(m, maxInputs - 1, prompt.length, chunk, longPrompt, 2);
+                double[] times = new double[3];
+                for (int rep = 0; rep < times.length; rep++) {
+                    times[rep] = measureChunkSteps(m, maxInputs - 1, prompt.length, chunk, longPrompt, Math.max(2, steps / 4));
+                }
+                msPerChunkStep.put(String.valueOf(chunk), Stats.median(times));
+            }
         }
-        return Map.of("msPerStep", msPerStep);
+        return Map.of("msPerStep", msPerStep, "msPerChunkStep", msPerChunkStep);
+    }
+
+    /** Steps of {@code running} single inputs (sequences 0..running-1) next to a prompt chunk of sequence {@code running}. */
+    private static double measureChunkSteps(NativeModel m, int running, int pos0, int chunk, int[] longPrompt, int steps) {
+        long start = System.nanoTime();
+        for (int k = 0; k < steps; k++) {
+            m.batchBegin(false);
+            for (int i = 0; i < running; i++) {
+                m.batchToken(i, pos0 + k, 1000 + i, true);
+            }
+            if (chunk > 0) { // each step a chunk at positions 0.. again: consecutive positions within the context
+                m.trimCache(running, 0);
+                m.batchPrompt(running, 0, longPrompt, 0, chunk, false);
+            }
+            m.batchDecode();
+        }
+        double ms = (System.nanoTime() - start) / 1e6 / steps;
+        for (int i = 0; i <= running; i++) {
+            m.trimCache(i, i < running ? pos0 : 0);
+        }
+        return ms;
     }
 
     private static double measureSteps(NativeModel m, int n, int pos0, int steps, float[] logits) {
