@@ -30,12 +30,12 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
     public static final int DEFAULT_MAX_SEQUENCES = 4;
 
     /**
-     * Prompt tokens per step. Measured with {@code ./moi bench} (default model, 2 cores, 3 streams running): a step
-     * that carries c prompt tokens next to 3 generated ones costs about t(3) + c x (prefill time per token), and
-     * prefill per token stops getting cheaper beyond about 32 to 64 tokens per call. 64 keeps prompt reading at
-     * nearly its full speed (a ~1,000-token prompt takes 16 steps) while the running streams still get a token
-     * every step, instead of none for the whole prompt; smaller chunks give the streams more tokens meanwhile but
-     * read prompts more slowly and cut the prompt cache into smaller blocks.
+     * Prompt tokens per step. 64 is the block size prompts were always decoded in, so a prompt read alone costs
+     * what it did (prompt tok/s measured against the peer on an idle machine). A step that carries c prompt tokens
+     * next to 3 running inputs costs about t(3) + c x (prefill time per token); on a loaded 2-core machine (1
+     * thread, {@code ./moi bench}'s chunk line) the prefill time per token was no lower at c = 64 than at c = 16
+     * (50 vs 36 ms), so 16 to 32 would give running streams 2 to 4 x more tokens while a long prompt is read at the
+     * same prompt speed; to be confirmed on an idle machine before the default moves.
      */
     public static final int DEFAULT_PREFILL_CHUNK = 64;
 
