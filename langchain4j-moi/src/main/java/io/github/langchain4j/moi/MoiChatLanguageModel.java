@@ -263,6 +263,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
         private Integer gpuLayers;
         private Boolean useMmap;
         private Integer maxSequences;
+        private Integer prefillChunk;
         private Path llamaCppPath;
         private Boolean allowUnverifiedArchitecture;
         private MoiMode mode;
@@ -338,6 +339,15 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
          */
         public Builder maxSequences(Integer maxSequences) {
             this.maxSequences = maxSequences;
+            return this;
+        }
+
+        /**
+         * Prompt tokens read per decoding step while other requests generate (chunked prefill), and the
+         * granularity of prompt-cache reuse (default 64, see {@link EngineConfig#DEFAULT_PREFILL_CHUNK}).
+         */
+        public Builder prefillChunk(Integer prefillChunk) {
+            this.prefillChunk = prefillChunk;
             return this;
         }
 
@@ -586,7 +596,8 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
                     getOrDefault(useMmap, defaults.useMmap()),
                     getOrDefault(maxSequences, defaults.maxSequences()),
                     getOrDefault(llamaCppPath, defaults.llamaCppPath()),
-                    getOrDefault(allowUnverifiedArchitecture, defaults.allowUnverifiedArchitecture()));
+                    getOrDefault(allowUnverifiedArchitecture, defaults.allowUnverifiedArchitecture()),
+                    getOrDefault(prefillChunk, defaults.prefillChunk()));
         }
 
         /** The default model's file, fetched and verified on first use (see {@link ModelCache}). */

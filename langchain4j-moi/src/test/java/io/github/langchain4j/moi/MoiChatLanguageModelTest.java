@@ -73,6 +73,7 @@ class MoiChatLanguageModelTest {
                 .gpuLayers(-1)
                 .useMmap(false)
                 .maxSequences(2)
+                .prefillChunk(32)
                 .llamaCppPath(tmp)
                 .allowUnverifiedArchitecture(true)
                 .mode(MoiMode.DIRECT)
@@ -106,7 +107,7 @@ class MoiChatLanguageModelTest {
         model.chat("hi");
 
         assertThat(fake.configs).containsExactly(new EngineConfig(Path.of("/models/other.gguf"), 2048, 3, 256, -1,
-                false, 2, tmp, true));
+                false, 2, tmp, true, 32));
         GenerationRequest request = fake.lastRequest();
         assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234, 0.4, 0.25,
                 true));
@@ -132,7 +133,7 @@ class MoiChatLanguageModelTest {
                 .map(Field::getName)
                 .toList();
         assertThat(options).containsExactlyInAnyOrder("modelPath", "contextSize", "threads", "batchSize",
-                "gpuLayers", "useMmap", "maxSequences", "llamaCppPath", "allowUnverifiedArchitecture", "mode", "beta", "mixTopK", "support", "temperatureFirst", "temperature", "topK", "topP", "minP",
+                "gpuLayers", "useMmap", "maxSequences", "prefillChunk", "llamaCppPath", "allowUnverifiedArchitecture", "mode", "beta", "mixTopK", "support", "temperatureFirst", "temperature", "topK", "topP", "minP",
                 "repeatPenalty", "repeatLastN", "seed", "frequencyPenalty", "presencePenalty", "maxOutputTokens", "stopSequences", "responseFormat", "trace",
                 "scope", "think", "thinkingBudget", "returnThinking",
                 "defaultRequestParameters", "listeners", "logRequests", "logResponses", "runtimeLoader");

@@ -4,6 +4,7 @@ import io.github.langchain4j.moi.llamacpp.NativeModel;
 import io.github.langchain4j.moi.llamacpp.NativeSampler;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -14,36 +15,42 @@ import java.util.stream.IntStream;
 /**
  * The decode loop of all active sequences, run by the engine's decoding thread alone.
  *
- * <p>Each step decodes one pending input per active sequence in a single batch, then, per sequence: read the
- * raw logits, sample token {@code y}, emit its text, and prepare the next input (the MoI mixture, or {@code y}).
- * A step feeds token ids when every active sequence is in OFF mode and embeddings otherwise (an OFF sequence
- * then feeds its token's embedding row, which gives the same logits, see EmbeddingPathIT).
+ * <p>Each step decodes, in a single batch, one pending input per generating sequence and the next chunk of at
+ * most one admitted prompt (chunked prefill: the oldest admitted prompt first, so running streams keep producing
+ * while a long prompt is read). Then, per generating sequence: read the raw logits, sample token {@code y}, emit
+ * its text, and prepare the next input (the MoI mixture, or {@code y}); a prompt whose last chunk was decoded
+ * samples its first token and joins them. A step feeds token ids when every generating sequence is in OFF mode
+ * and embeddings otherwise (OFF inputs and prompt tokens then go as their tokens' embedding rows, which give the
+ * same logits bit for bit, see MixedBatchIT).
  */
 final class DecodeLoop {
-
-    /** Prompt tokens per decode call during prefill, and the granularity of prompt-cache reuse. */
-    static final int PREFILL_BLOCK = 64;
 
     private final NativeModel model;
     private final BooleanSupplier closed;
     private final MoiFeedback.OffPath offPath;
     private final Slot[] slots;
-    private final List<Sequence> active = new ArrayList<>();
+    private final int block; // prompt tokens per step, and the granularity of prompt-cache reuse
+    private final List<Sequence> active = new ArrayList<>(); // generating
+    private final ArrayDeque<Sequence> prefilling = new ArrayDeque<>(); // admitted, prompt not fully decoded yet
+    private final Sequence[] stepped; // the generating sequences of the current step, by batch index
     private final float[] logits;
-    private final int[] stepSeqs;
-    private final int[] stepPositions;
-    private final int[] stepTokens;
-    private final float[][] stepEmbeddings;
     private volatile int activeCount;
     private volatile int lastReusedTokens;
     private long useCounter;
-    // time accounting of the generation steps (prefill excluded), read by benchmarks
+    // time accounting of the steps, read by benchmarks (see DecodeTimings)
     private volatile long steps;
     private volatile long decodeNanos;
     private volatile long sampleNanos;
     private volatile long javaNanos;
+    private volatile long inputs;
+    private volatile long logitsNanos;
+    private volatile long mixNanos;
+    private volatile long handOverNanos;
+    private volatile long promptTokens;
+    private volatile long promptSteps;
+    private volatile long promptDecodeNanos;
 
-    DecodeLoop(NativeModel model, BooleanSupplier closed, MoiFeedback.OffPath offPath) {
+    DecodeLoop(NativeModel model, BooleanSupplier closed, MoiFeedback.OffPath offPath, int prefillChunk) {
         this.model = model;
         this.closed = closed;
         this.offPath = offPath;
@@ -51,19 +58,23 @@ final class DecodeLoop {
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(i);
         }
+        // a chunk must fit next to one input of every other sequence (the batch holds at least one per sequence)
+        this.block = Math.max(1, Math.min(prefillChunk, model.batchSize() - (slots.length - 1)));
         this.logits = new float[model.vocabSize()];
-        this.stepSeqs = new int[slots.length];
-        this.stepPositions = new int[slots.length];
-        this.stepTokens = new int[slots.length];
-        this.stepEmbeddings = new float[slots.length][];
+        this.stepped = new Sequence[slots.length];
     }
 
     boolean hasActive() {
-        return !active.isEmpty();
+        return !active.isEmpty() || !prefilling.isEmpty();
     }
 
     boolean hasFreeSequence(int reserved) {
-        return active.size() + reserved < slots.length;
+        return active.size() + prefilling.size() + reserved < slots.length;
+    }
+
+    /** Prompt tokens per step, and the granularity of prompt-cache reuse. */
+    int prefillBlock() {
+        return block;
     }
 
     int activeCount() {
@@ -75,10 +86,14 @@ final class DecodeLoop {
     }
 
     DecodeTimings timings() {
-        return new DecodeTimings(steps, decodeNanos, sampleNanos, javaNanos);
+        return new DecodeTimings(steps, decodeNanos, sampleNanos, javaNanos, inputs, logitsNanos, mixNanos,
+                handOverNanos, promptTokens, promptSteps, promptDecodeNanos);
     }
 
-    /** Prefills a new request's prompt in a free sequence and samples its first token. */
+    /**
+     * Admits a new request to a free sequence: its prompt is then read chunk by chunk in the next steps, after
+     * the cached blocks it shares with the sequence's last prompt.
+     */
     void start(Job job) {
         Slot slot = null;
         Sequence seq = null;
@@ -104,10 +119,14 @@ final class DecodeLoop {
             seq.answerSampler = model.newSampler(NativeParams.toSamplerParams(request.sampling()), request.grammar());
             seq.thinkingSampler = request.grammar() == null || splitter.state() == SegmentSplitter.State.ANSWER
                     ? seq.answerSampler : model.newSampler(NativeParams.toSamplerParams(request.sampling()), null);
-            int lastIndex = prefill(slot, prompt);
-            active.add(seq);
-            activeCount = active.size();
-            advance(seq, lastIndex);
+            int reuse = Math.min(slot.commonPrefix(prompt), prompt.length - 1) / block * block; // last token: logits
+            slot.cachedCount = 0; // invalid until the prefill succeeds
+            model.trimCache(slot.id, reuse);
+            seq.prompt = prompt;
+            seq.prefilled = reuse;
+            lastReusedTokens = reuse;
+            prefilling.add(seq);
+            updateActiveCount();
         } catch (RuntimeException | Error e) { // a listener's Error too: it must not end the decoding thread
             if (seq != null) {
                 fail(seq, e);
@@ -120,43 +139,55 @@ final class DecodeLoop {
         }
     }
 
-    /** Decodes one input of every active sequence, then advances each. */
+    /** Decodes one input of every generating sequence and the next chunk of the oldest admitted prompt, then advances each. */
     void step() {
-        if (active.isEmpty()) {
+        dropCancelledPrompts();
+        if (active.isEmpty() && prefilling.isEmpty()) {
             return;
         }
         long start = System.nanoTime();
         int n = active.size();
-        boolean tokensOnly = true;
-        for (Sequence seq : active) {
-            tokensOnly &= seq.pendingEmbedding == null;
-        }
-        for (int i = 0; i < n; i++) {
-            Sequence seq = active.get(i);
-            stepSeqs[i] = seq.slot.id;
-            stepPositions[i] = seq.pos;
-            stepTokens[i] = seq.pendingToken;
-            stepEmbeddings[i] = seq.pendingEmbedding != null ? seq.pendingEmbedding : tokensOnly ? null
-                    : seq.feedback.row(seq.pendingToken);
-        }
-        long decodeStart = System.nanoTime();
+        Sequence reading = prefilling.peekFirst();
+        int chunk = reading == null ? 0 : Math.min(block, reading.prompt.length - reading.prefilled);
+        boolean promptDone = reading != null && reading.prefilled + chunk == reading.prompt.length;
+        int promptLogits = -1;
+        long decodeStart;
+        long decodeEnd;
         try {
-            if (tokensOnly) {
-                model.decodeStep(n, stepSeqs, stepPositions, stepTokens, null);
-            } else {
-                model.decodeStep(n, stepSeqs, stepPositions, null, stepEmbeddings);
+            boolean tokensOnly = true;
+            for (Sequence seq : active) {
+                tokensOnly &= seq.pendingEmbedding == null;
             }
+            model.batchBegin(!tokensOnly);
+            for (int i = 0; i < n; i++) {
+                Sequence seq = active.get(i);
+                stepped[i] = seq;
+                if (seq.pendingEmbedding != null) {
+                    model.batchEmbedding(seq.slot.id, seq.pos, seq.pendingEmbedding, true);
+                } else {
+                    model.batchToken(seq.slot.id, seq.pos, seq.pendingToken, true);
+                }
+            }
+            if (reading != null) {
+                promptLogits = model.batchPrompt(reading.slot.id, reading.prefilled, reading.prompt, reading.prefilled,
+                        chunk, promptDone);
+            }
+            decodeStart = System.nanoTime();
+            model.batchDecode();
+            decodeEnd = System.nanoTime();
         } catch (RuntimeException | Error e) {
             for (Sequence seq : new ArrayList<>(active)) {
                 fail(seq, e);
             }
+            if (reading != null) {
+                fail(reading, e);
+            }
             return;
         }
-        long decodeEnd = System.nanoTime();
         long sampleBefore = sampleNanos;
-        List<Sequence> stepped = new ArrayList<>(active);
         for (int i = 0; i < n; i++) {
-            Sequence seq = stepped.get(i);
+            Sequence seq = stepped[i];
+            stepped[i] = null;
             seq.pos++;
             try {
                 advance(seq, i);
@@ -164,15 +195,53 @@ final class DecodeLoop {
                 fail(seq, e);
             }
         }
+        if (reading != null) {
+            reading.prefilled += chunk;
+            if (promptDone) {
+                prefilling.remove(reading);
+                reading.slot.cachedTokens = reading.prompt;
+                reading.slot.cachedCount = reading.prompt.length;
+                active.add(reading);
+                try {
+                    advance(reading, promptLogits);
+                } catch (RuntimeException | Error e) {
+                    fail(reading, e);
+                }
+            }
+        }
         long end = System.nanoTime();
         steps++;
+        inputs += n;
         decodeNanos += decodeEnd - decodeStart;
+        if (reading != null) {
+            promptSteps++;
+            promptTokens += chunk;
+            promptDecodeNanos += decodeEnd - decodeStart;
+        }
         javaNanos += (decodeStart - start) + (end - decodeEnd) - (sampleNanos - sampleBefore);
+    }
+
+    /** A prompt still being read ends at once when its request is cancelled (or the engine closes). */
+    private void dropCancelledPrompts() {
+        if (prefilling.isEmpty()) {
+            return;
+        }
+        for (Sequence seq : new ArrayList<>(prefilling)) {
+            try { // the listener's isCancelled may throw: that fails its own request only
+                if (closed.getAsBoolean() || seq.job.isCancelled()) {
+                    finish(seq, FinishReason.CANCELLED);
+                }
+            } catch (RuntimeException | Error e) {
+                fail(seq, e);
+            }
+        }
     }
 
     /** Ends every active sequence with CANCELLED (the engine is closing); a listener that throws fails its own. */
     void cancelAll() {
-        for (Sequence seq : new ArrayList<>(active)) {
+        List<Sequence> all = new ArrayList<>(active);
+        all.addAll(prefilling);
+        for (Sequence seq : all) {
             try {
                 finish(seq, FinishReason.CANCELLED);
             } catch (RuntimeException | Error e) {
@@ -198,10 +267,12 @@ final class DecodeLoop {
         if (forced) {
             token = seq.nextForced();
         } else {
+            long logitsStart = System.nanoTime();
             if (seq.feedback.readsLogits()) {
                 model.readLogits(batchIndex, logits); // raw logits, before the sampler's temperature and truncation
             }
             long sampleStart = System.nanoTime();
+            logitsNanos += sampleStart - logitsStart;
             token = seq.sampler().sample(batchIndex);
             sampleNanos += System.nanoTime() - sampleStart;
             checkFinite(seq.feedback.readsLogits() ? logits[token] : model.logit(batchIndex, token), seq.count);
@@ -221,9 +292,12 @@ final class DecodeLoop {
         SegmentSplitter.State before = seq.splitter.state();
         seq.generated[seq.count++] = token;
         byte[] bytes = model.tokenBytes(token);
+        long handOverStart = System.nanoTime();
         if (!forced) {
             seq.splitter.accept(seq.utf8.append(bytes), seq);
         }
+        long mixStart = System.nanoTime();
+        handOverNanos += mixStart - handOverStart;
         SegmentSplitter.State after = seq.splitter.state();
         Segment segment = forced || after != SegmentSplitter.State.ANSWER || before == SegmentSplitter.State.THINKING
                 ? Segment.THINKING : Segment.ANSWER;
@@ -235,6 +309,7 @@ final class DecodeLoop {
 
         // 3. MoI: the mixture of the sampled token and the distribution becomes the next input (within its scope)
         Mixture mixture = forced ? MoiFeedback.tokenAlone(token) : seq.feedback.mix(token, logits, seq.count, segment);
+        mixNanos += System.nanoTime() - mixStart;
         if (request.trace()) {
             boolean mixed = !forced && request.moi().scope().covers(segment);
             MoiStep step = new MoiStep(seq.count - 1, token, new String(bytes, StandardCharsets.UTF_8),
@@ -253,7 +328,9 @@ final class DecodeLoop {
             finish(seq, FinishReason.LENGTH);
         } else {
             seq.pendingToken = token;
+            long inputStart = System.nanoTime();
             seq.pendingEmbedding = forced ? null : seq.feedback.nextInput(mixture, segment);
+            mixNanos += System.nanoTime() - inputStart;
         }
     }
 
@@ -280,23 +357,32 @@ final class DecodeLoop {
     }
 
     private void finish(Sequence seq, FinishReason reason) {
-        if (!seq.stops.stopped()) {
-            seq.splitter.accept(seq.utf8.flush(), seq);
-            seq.splitter.finish(seq);
-            seq.emit(seq.stops.flush());
+        long start = System.nanoTime();
+        try {
+            if (!seq.stops.stopped()) {
+                seq.splitter.accept(seq.utf8.flush(), seq);
+                seq.splitter.finish(seq);
+                seq.emit(seq.stops.flush());
+            }
+            release(seq);
+            seq.job.complete(new GenerationResult(seq.text.toString(), Arrays.copyOf(seq.generated, seq.count),
+                    seq.promptLength, reason, List.copyOf(seq.trace), seq.thinking.toString()));
+        } finally {
+            handOverNanos += System.nanoTime() - start;
         }
-        release(seq);
-        seq.job.complete(new GenerationResult(seq.text.toString(), Arrays.copyOf(seq.generated, seq.count),
-                seq.promptLength, reason, List.copyOf(seq.trace), seq.thinking.toString()));
     }
 
     private void fail(Sequence seq, Throwable error) {
+        prefilling.remove(seq); // a failed prompt's blocks are not kept
         seq.slot.forget(model);
         release(seq);
         seq.job.fail(error);
     }
 
-    /** Frees the sequence's generated positions at once; its prompt stays cached for the next request. */
+    /**
+     * Frees the sequence's generated positions at once; its prompt stays cached for the next request (of a
+     * prompt still being read, the whole blocks read so far).
+     */
     private void release(Sequence seq) {
         if (seq.thinkingSampler != null && seq.thinkingSampler != seq.answerSampler) {
             seq.thinkingSampler.close();
@@ -304,12 +390,20 @@ final class DecodeLoop {
         if (seq.answerSampler != null) {
             seq.answerSampler.close();
         }
-        if (seq.slot.cachedCount > 0) {
+        if (prefilling.remove(seq) && seq.slot.cachedCount == 0) {
+            seq.slot.cachedTokens = seq.prompt;
+            seq.slot.cachedCount = seq.prefilled / block * block;
+            model.trimCache(seq.slot.id, seq.slot.cachedCount);
+        } else if (seq.slot.cachedCount > 0) {
             model.trimCache(seq.slot.id, seq.slot.cachedCount);
         }
         seq.slot.busy = false;
         active.remove(seq);
-        activeCount = active.size();
+        updateActiveCount();
+    }
+
+    private void updateActiveCount() {
+        activeCount = active.size() + prefilling.size();
     }
 
     private int[] tokenize(PromptText prompt) {
@@ -370,24 +464,6 @@ final class DecodeLoop {
         return best;
     }
 
-    /** Decodes the prompt in aligned blocks, reusing whole cached blocks; returns the batch index of its logits. */
-    private int prefill(Slot slot, int[] prompt) {
-        int block = Math.min(PREFILL_BLOCK, model.batchSize());
-        int reuse = Math.min(slot.commonPrefix(prompt), prompt.length - 1) / block * block; // last token: logits
-        slot.cachedCount = 0; // invalid until the prefill succeeds
-        model.trimCache(slot.id, reuse);
-        int last = 0;
-        for (int from = reuse; from < prompt.length; from += block) {
-            int count = Math.min(block, prompt.length - from);
-            model.decodeTokens(prompt, from, count, from, slot.id);
-            last = count - 1;
-        }
-        slot.cachedTokens = prompt;
-        slot.cachedCount = prompt.length;
-        lastReusedTokens = reuse;
-        return last;
-    }
-
     /** One KV-cache sequence and the prompt cached in it. */
     private static final class Slot {
         final int id;
@@ -433,6 +509,8 @@ final class DecodeLoop {
         final int[] generated;
         NativeSampler thinkingSampler; // the same as answerSampler without a grammar
         NativeSampler answerSampler;
+        int[] prompt;
+        int prefilled; // prompt tokens in the KV cache
         int count;
         int thinkingCount;
         int answerCount;

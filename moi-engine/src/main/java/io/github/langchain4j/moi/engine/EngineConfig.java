@@ -19,13 +19,28 @@ import java.util.Objects;
  *                     the bundled b4916. One JVM runs one llama.cpp.
  * @param allowUnverifiedArchitecture run MoI on an architecture whose embedding input path was not verified for the
  *                     loaded llama.cpp (logged as a warning at every load); MoiMode.OFF runs on any architecture
+ * @param prefillChunk prompt tokens decoded per step while other sequences generate (chunked prefill: one decode
+ *                     call carries both), and the granularity of prompt-cache reuse; see {@link #DEFAULT_PREFILL_CHUNK}
  */
 public record EngineConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers, boolean useMmap,
-                           int maxSequences, Path llamaCppPath, boolean allowUnverifiedArchitecture) {
+                           int maxSequences, Path llamaCppPath, boolean allowUnverifiedArchitecture, int prefillChunk) {
 
     public static final int DEFAULT_CONTEXT_SIZE = 4096;
     public static final int DEFAULT_BATCH_SIZE = 512;
     public static final int DEFAULT_MAX_SEQUENCES = 4;
+
+    /**
+     * Prompt tokens per step. 64 is the block size prompts were always decoded in, so a prompt read alone costs
+     * what it did (prompt tok/s measured against the peer on an idle machine). A step that carries c prompt tokens
+     * next to 3 running inputs costs about t(3) + c x (prefill time per token); on a loaded 2-core machine (1
+     * thread, {@code ./moi bench}'s chunk line) the prefill time per token was no lower at c = 64 than at c = 16
+     * (50 vs 36 ms), so 16 to 32 would give running streams 2 to 4 x more tokens while a long prompt is read at the
+     * same prompt speed; to be confirmed on an idle machine before the default moves.
+     */
+    public static final int DEFAULT_PREFILL_CHUNK = 64;
+
+    /** The largest prefill chunk (llama.cpp's default micro-batch). */
+    public static final int MAX_PREFILL_CHUNK = 512;
 
     /**
      * ggml's own limit (GGML_MAX_N_THREADS at b4916): more threads than its thread pool has slots for crash
@@ -70,10 +85,21 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
                     "contextSize " + contextSize + " times maxSequences " + maxSequences
                     + " is more than " + MAX_CONTEXT_TOKENS + " KV-cache positions in all; lower contextSize or maxSequences");
         }
+        if (prefillChunk < 1 || prefillChunk > MAX_PREFILL_CHUNK) {
+            throw new InvalidOptionException("prefillChunk", prefillChunk,
+                    "prefillChunk must be in 1.." + MAX_PREFILL_CHUNK + ", was " + prefillChunk);
+        }
         if (llamaCppPath != null && !java.nio.file.Files.isDirectory(llamaCppPath)) {
             throw new InvalidOptionException("llamaCppPath", llamaCppPath, "llamaCppPath must name the folder of a "
                     + "llama.cpp build (./moi native build prints it), but " + llamaCppPath + " is not a folder");
         }
+    }
+
+    /** With the default prefill chunk. */
+    public EngineConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers, boolean useMmap,
+                        int maxSequences, Path llamaCppPath, boolean allowUnverifiedArchitecture) {
+        this(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, llamaCppPath,
+                allowUnverifiedArchitecture, DEFAULT_PREFILL_CHUNK);
     }
 
     /** On the bundled llama.cpp, MoI only on verified architectures. */
@@ -93,27 +119,32 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
 
     public EngineConfig withContextSize(int newContextSize) {
         return new EngineConfig(modelPath, newContextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, llamaCppPath,
-                allowUnverifiedArchitecture);
+                allowUnverifiedArchitecture, prefillChunk);
     }
 
     public EngineConfig withThreads(int newThreads) {
         return new EngineConfig(modelPath, contextSize, newThreads, batchSize, gpuLayers, useMmap, maxSequences, llamaCppPath,
-                allowUnverifiedArchitecture);
+                allowUnverifiedArchitecture, prefillChunk);
     }
 
     /** On the current llama.cpp built in {@code folder} (null: the bundled b4916). */
     public EngineConfig withLlamaCppPath(Path folder) {
         return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, folder,
-                allowUnverifiedArchitecture);
+                allowUnverifiedArchitecture, prefillChunk);
     }
 
     public EngineConfig withAllowUnverifiedArchitecture(boolean allow) {
         return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, llamaCppPath,
-                allow);
+                allow, prefillChunk);
+    }
+
+    public EngineConfig withPrefillChunk(int newPrefillChunk) {
+        return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, maxSequences, llamaCppPath,
+                allowUnverifiedArchitecture, newPrefillChunk);
     }
 
     public EngineConfig withMaxSequences(int newMaxSequences) {
         return new EngineConfig(modelPath, contextSize, threads, batchSize, gpuLayers, useMmap, newMaxSequences, llamaCppPath,
-                allowUnverifiedArchitecture);
+                allowUnverifiedArchitecture, prefillChunk);
     }
 }

@@ -31,9 +31,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Prompt cache: each sequence keeps the prompt of its last generation. A new request goes to the free
  * sequence whose cached prompt shares the longest prefix with its own (same system prompt, tools, chat
- * history) and decodes only the rest. Prompts are decoded in blocks of {@value DecodeLoop#PREFILL_BLOCK}
+ * history) and decodes only the rest. Prompts are decoded in blocks of {@link EngineConfig#prefillChunk()}
  * tokens aligned to position 0 and only whole blocks are reused, so a cached position is bit-identical to a
- * cold prefill (llama.cpp's CPU kernels give slightly different numbers for other batch shapes). Generated
+ * cold prefill (llama.cpp's CPU kernels give slightly different numbers for other batch shapes).
+ *
+ * <p>Chunked prefill: a new request's prompt is read one block per step, in the same decode call as the running
+ * sequences' next inputs, so they keep producing tokens while a long prompt is read. Prompts are read in the
+ * order their requests were admitted, and requests are admitted in the order they arrived. Generated
  * positions are never reused: with MoI they hold mixed inputs, not the tokens the history text says, so an
  * answer that comes back as history is re-fed as ordinary tokens.
  */
@@ -62,9 +66,10 @@ public final class MoiEngine implements Engine {
     // MoI feeds rows through batch.embd: refused where that path was not verified, unless allowed
     private final boolean moiAllowed;
 
-    private MoiEngine(NativeModel model, MoiFeedback.OffPath offPath, boolean allowUnverifiedArchitecture) {
+    private MoiEngine(NativeModel model, MoiFeedback.OffPath offPath, boolean allowUnverifiedArchitecture,
+                      int prefillChunk) {
         this.model = model;
-        this.loop = new DecodeLoop(model, () -> closed, offPath);
+        this.loop = new DecodeLoop(model, () -> closed, offPath, prefillChunk);
         this.chatTemplate = model.chatTemplate() == null ? null : ChatTemplate.jinja(model.chatTemplate(),
                 model.bosText(), model.eosText(), ChatTemplate.of("llama.cpp's built-in chat template",
                         (turns, addAssistantPrefix) -> model.applyBuiltinTemplate(
@@ -93,7 +98,7 @@ public final class MoiEngine implements Engine {
         Objects.requireNonNull(config, "config");
         try {
             return new MoiEngine(NativeModel.load(NativeParams.toLoadParams(config)), offPath,
-                    config.allowUnverifiedArchitecture());
+                    config.allowUnverifiedArchitecture(), config.prefillChunk());
         } catch (LlamaCppException e) {
             throw fromBinding(e);
         }
@@ -319,6 +324,11 @@ public final class MoiEngine implements Engine {
     /** Where the decoding thread spent its time so far: native decode, native sampling, Java. */
     public DecodeTimings timings() {
         return loop.timings();
+    }
+
+    /** Prompt tokens per step, and the granularity of prompt-cache reuse (tests). */
+    int prefillBlock() {
+        return loop.prefillBlock();
     }
 
     /** How many prompt tokens the last started generation took from the cache (tests and benchmarks). */

@@ -102,11 +102,4 @@ final class MoiFeedback {
         }
         return input;
     }
-
-    /** A token's own embedding row: for a sequence fed by id in a step whose batch carries embeddings. */
-    float[] row(int token) {
-        Arrays.fill(input, 0f);
-        model.addEmbedding(token, 1.0, input);
-        return input;
-    }
 }

@@ -48,6 +48,9 @@ public final class NativeModel implements AutoCloseable {
     private final Memory seqIdPtrs;
     private final Memory logitsFlags;
     private final LlamaCommon.Batch.ByValue batch = new LlamaCommon.Batch.ByValue();
+    private final float[] rowScratch;
+    private int batchInputs; // of the batch begun by batchBegin
+    private boolean batchEmbeddings;
 
     private NativeModel(LlamaBinding binding, GgufFile file, Pointer model, Pointer ctx, int nSequences) {
         this.binding = binding;
@@ -79,6 +82,7 @@ public final class NativeModel implements AutoCloseable {
         seqIdBuf = new Memory((long) nBatch * Integer.BYTES);
         seqIdPtrs = new Memory((long) nBatch * Native.POINTER_SIZE);
         logitsFlags = new Memory(nBatch);
+        rowScratch = new float[nEmbd];
         for (int i = 0; i < nBatch; i++) {
             nSeqIdBuf.setInt((long) i * Integer.BYTES, 1); // each input belongs to exactly one sequence
             seqIdBuf.setInt((long) i * Integer.BYTES, 0);
@@ -376,6 +380,92 @@ public final class NativeModel implements AutoCloseable {
         batch.token = tokens != null ? tokenBuf : null;
         batch.embd = tokens != null ? null : embdBuf;
         submit(n);
+    }
+
+    /**
+     * Starts a batch of mixed inputs, filled with {@link #batchToken}, {@link #batchEmbedding} and
+     * {@link #batchPrompt} and decoded by {@link #batchDecode}: the decode loop's steps, where one call carries
+     * the running sequences' next inputs and a chunk of a new prompt. A batch goes either through token ids or,
+     * when {@code embeddings}, through {@code batch.embd}; there token ids are fed as their own embedding rows
+     * (in the scale of the embedding path, see {@link #embeddingRow}).
+     */
+    public void batchBegin(boolean embeddings) {
+        ensureOpen();
+        batchInputs = 0;
+        batchEmbeddings = embeddings;
+    }
+
+    /** Adds one token of sequence {@code seq} at {@code pos}; returns its batch index (to read its logits). */
+    public int batchToken(int seq, int pos, int token, boolean logits) {
+        checkToken(token);
+        int i = nextInput(seq, pos, logits);
+        if (batchEmbeddings) {
+            java.util.Arrays.fill(rowScratch, 0f); // the same arithmetic as MoI's mixture of one row at weight 1
+            embeddings.addScaledRow(token, 1.0, rowScratch);
+            embdBuf.write((long) i * nEmbd * Float.BYTES, rowScratch, 0, nEmbd);
+        } else {
+            tokenBuf.setInt((long) i * Integer.BYTES, token);
+        }
+        return i;
+    }
+
+    /** Adds one input embedding of sequence {@code seq} at {@code pos}, in a batch begun with embeddings. */
+    public int batchEmbedding(int seq, int pos, float[] embedding, boolean logits) {
+        if (!batchEmbeddings) {
+            throw new IllegalStateException("this batch feeds token ids, not embeddings");
+        }
+        if (embedding.length != nEmbd) {
+            throw new IllegalArgumentException("an input embedding has " + nEmbd + " values, not " + embedding.length);
+        }
+        int i = nextInput(seq, pos, logits);
+        embdBuf.write((long) i * nEmbd * Float.BYTES, embedding, 0, nEmbd);
+        return i;
+    }
+
+    /**
+     * Adds prompt tokens {@code from..from+count-1} of sequence {@code seq} at positions {@code pos0..}, with
+     * logits for the last one only when {@code logitsForLast}; returns the batch index of the last one.
+     */
+    public int batchPrompt(int seq, int pos0, int[] tokens, int from, int count, boolean logitsForLast) {
+        if (count < 1 || from < 0 || from + count > tokens.length) {
+            throw new IllegalArgumentException("tokens " + from + ".." + (from + count - 1) + " are outside the array of "
+                    + tokens.length);
+        }
+        int last = -1;
+        for (int k = 0; k < count; k++) {
+            last = batchToken(seq, pos0 + k, tokens[from + k], logitsForLast && k == count - 1);
+        }
+        return last;
+    }
+
+    /** Inputs in the batch begun last. */
+    public int batchInputs() {
+        return batchInputs;
+    }
+
+    /** Decodes the batch begun last. */
+    public void batchDecode() {
+        ensureOpen();
+        if (batchInputs < 1) {
+            throw new IllegalStateException("the batch is empty");
+        }
+        batch.token = batchEmbeddings ? null : tokenBuf;
+        batch.embd = batchEmbeddings ? embdBuf : null;
+        submit(batchInputs);
+    }
+
+    private int nextInput(int seq, int pos, boolean logits) {
+        ensureOpen();
+        if (batchInputs >= nBatch) {
+            throw new IllegalArgumentException("a batch holds at most " + nBatch + " inputs");
+        }
+        checkSequence(seq);
+        checkPositions(pos, 1);
+        int i = batchInputs++;
+        posBuf.setInt((long) i * Integer.BYTES, pos);
+        seqIdBuf.setInt((long) i * Integer.BYTES, seq);
+        logitsFlags.setByte(i, (byte) (logits ? 1 : 0));
+        return i;
     }
 
     private void submit(int count) {

@@ -15,8 +15,17 @@ import com.sun.jna.Pointer;
  * remains (llama.cpp's own common sampler does the same). Filtering every step instead checked all 152k
  * tokens of the default model against the grammar's stacks for every generated token. Both ways give the
  * same token under greedy decoding ({@code NativeSamplerTest}).
+ *
+ * <p>Greedy decoding without penalties goes further: its token is the first largest logit, found in Java without
+ * handing the vocabulary to the chain, and after a rejection the grammar checks only the {@link #GRAMMAR_CUT}
+ * best candidates, best first; the first it allows is the token greedy decoding over the filtered vocabulary
+ * picks (the grammar judges each candidate on its own). Only when it allows none of them is the whole vocabulary
+ * filtered.
  */
 public final class NativeSampler implements AutoCloseable {
+
+    /** Candidates the grammar checks, best first, after it refused greedy decoding's token. */
+    static final int GRAMMAR_CUT = 64;
 
     private final LlamaCommon lib;
     private final Pointer ctx;
@@ -31,6 +40,11 @@ public final class NativeSampler implements AutoCloseable {
     private final Memory singleArray;
     private final int[] packed;
     private final float[] logits;
+    private final boolean plainGreedy; // with a grammar: greedy, no penalties (the token is the largest logit)
+    int grammarCut = GRAMMAR_CUT; // tests change it to reach both ways
+    private int[] cutIds;
+    private float[] cutLogits;
+    private int wholeVocabularyFilters; // rejections that filtered the whole vocabulary
     private int rejections; // tokens the grammar refused after the chain chose them
     private int accepted; // tokens the grammar accepted
 
@@ -59,6 +73,7 @@ public final class NativeSampler implements AutoCloseable {
             packed = null;
             logits = null;
         }
+        this.plainGreedy = grammarText != null && options.greedy() && !options.penalizesRepetition();
         this.chain = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params());
         if (options.penalizesRepetition()) {
             lib.llama_sampler_chain_add(chain, binding.penalties(nVocab, options.repeatLastN(),
@@ -111,10 +126,15 @@ public final class NativeSampler implements AutoCloseable {
             throw new LlamaCppException("no logits: nothing was decoded with logits requested");
         }
         raw.read(0, logits, 0, nVocab);
-        int token = sampleFrom(null);
+        int token = plainGreedy ? firstLargestLogit() : sampleFrom(null);
         if (!grammarAllows(token)) {
             rejections++;
-            token = sampleFrom(grammar);
+            int allowed = plainGreedy ? bestAllowedOfTheCut() : -1;
+            if (allowed < 0) {
+                wholeVocabularyFilters++;
+                allowed = sampleFrom(grammar);
+            }
+            token = allowed;
         }
         lib.llama_sampler_accept(grammar, token);
         lib.llama_sampler_accept(chain, token);
@@ -141,6 +161,75 @@ public final class NativeSampler implements AutoCloseable {
         }
         Pointer data = candidatesArray.getPointer(LlamaCpp.TokenDataArray.DATA);
         return data.getInt(selected * LlamaCpp.TokenDataArray.ELEMENT_BYTES);
+    }
+
+    /** What llama.cpp's greedy sampler picks: the largest logit, the lowest id among equal ones. */
+    private int firstLargestLogit() {
+        int best = 0;
+        for (int i = 1; i < nVocab; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The grammar's verdict on the {@link #grammarCut} largest logits, best first (ties: lowest id first, as
+     * greedy decoding over the whole vocabulary breaks them): the first allowed one, or -1 if it allows none.
+     */
+    private int bestAllowedOfTheCut() {
+        int m = Math.min(grammarCut, nVocab);
+        if (cutIds == null || cutIds.length != m) {
+            cutIds = new int[m];
+            cutLogits = new float[m];
+        }
+        // the m best by (logit desc, id asc), kept unsorted with the position of the worst
+        for (int i = 0; i < m; i++) {
+            cutIds[i] = i;
+            cutLogits[i] = logits[i];
+        }
+        int worst = worstOfCut(m);
+        for (int i = m; i < nVocab; i++) {
+            if (logits[i] > cutLogits[worst]) { // a later id with an equal logit ranks lower: strict
+                cutIds[worst] = i;
+                cutLogits[worst] = logits[i];
+                worst = worstOfCut(m);
+            }
+        }
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> cutLogits[a] != cutLogits[b] ? Float.compare(cutLogits[b], cutLogits[a])
+                : Integer.compare(cutIds[a], cutIds[b]));
+        for (int k = 0; k < m; k++) {
+            int i = order[k];
+            long at = (long) k * LlamaCpp.TokenDataArray.ELEMENT_BYTES;
+            candidates.setInt(at, cutIds[i]);
+            candidates.setFloat(at + 4, cutLogits[i]);
+            candidates.setFloat(at + 8, 0f);
+        }
+        setArray(candidatesArray, candidates, m);
+        lib.llama_sampler_apply(grammar, candidatesArray);
+        for (int k = 0; k < m; k++) {
+            long at = (long) k * LlamaCpp.TokenDataArray.ELEMENT_BYTES;
+            if (candidates.getFloat(at + 4) != Float.NEGATIVE_INFINITY) {
+                return candidates.getInt(at);
+            }
+        }
+        return -1;
+    }
+
+    /** The cut's lowest-ranked entry: smallest logit, highest id among equal ones. */
+    private int worstOfCut(int m) {
+        int worst = 0;
+        for (int i = 1; i < m; i++) {
+            if (cutLogits[i] < cutLogits[worst] || (cutLogits[i] == cutLogits[worst] && cutIds[i] > cutIds[worst])) {
+                worst = i;
+            }
+        }
+        return worst;
     }
 
     /**
@@ -171,6 +260,11 @@ public final class NativeSampler implements AutoCloseable {
     /** How many sampled tokens the grammar refused so far, each followed by a filtered resample (tests). */
     int rejections() {
         return rejections;
+    }
+
+    /** How many rejections filtered the whole vocabulary (tests). */
+    int wholeVocabularyFilters() {
+        return wholeVocabularyFilters;
     }
 
     private static void setArray(Memory array, Memory data, long size) {

@@ -133,18 +133,18 @@ class MoiEngineIT {
     void a_prompt_that_extends_the_last_one_reuses_its_cached_blocks_with_the_same_result() {
         PromptText first = chat("Name a color. " + "Answer with one word only, please. ".repeat(20));
         GenerationResult answer = engine.generate(GenerationRequest.of(first, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 12), null);
-        assertThat(answer.promptTokens()).isGreaterThan(2 * DecodeLoop.PREFILL_BLOCK);
+        assertThat(answer.promptTokens()).isGreaterThan(2 * engine.prefillBlock());
         PromptText second = engine.applyChatTemplate(List.of(new ChatTurn("user", "Name a color. " + "Answer with one word only, please. ".repeat(20)),
                 new ChatTurn("assistant", answer.text()), new ChatTurn("user", "And a fruit?")), true);
 
         GenerationResult warm = engine.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 16), null);
         int reused = engine.lastReusedTokens();
-        assertThat(reused).isPositive().isEqualTo((answer.promptTokens() - 1) / DecodeLoop.PREFILL_BLOCK * DecodeLoop.PREFILL_BLOCK);
+        assertThat(reused).isPositive().isEqualTo((answer.promptTokens() - 1) / engine.prefillBlock() * engine.prefillBlock());
 
         // an unrelated request goes to another sequence and leaves this prompt cached
         engine.generate(GenerationRequest.of("Hello", SamplingOptions.GREEDY, MoiOptions.OFF, 2), null);
         engine.generate(GenerationRequest.of(second, SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, 2), null);
-        assertThat(engine.lastReusedTokens()).isEqualTo((warm.promptTokens() - 1) / DecodeLoop.PREFILL_BLOCK * DecodeLoop.PREFILL_BLOCK);
+        assertThat(engine.lastReusedTokens()).isEqualTo((warm.promptTokens() - 1) / engine.prefillBlock() * engine.prefillBlock());
 
         // decoded cold, in a fresh engine, the same seed gives the same answer
         try (MoiEngine fresh = MoiEngine.load(TestRuntime.config(TestModels.defaultModel()).withContextSize(1024))) {

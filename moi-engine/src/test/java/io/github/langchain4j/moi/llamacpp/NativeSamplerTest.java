@@ -3,6 +3,8 @@ package io.github.langchain4j.moi.llamacpp;
 import com.sun.jna.Pointer;
 import io.github.langchain4j.moi.testing.TinyModel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,17 +22,24 @@ class NativeSamplerTest {
 
     private static final int STEPS = 24;
 
-    @Test
-    void strictGrammarRefusesTheModelsChoicesAndStillMatchesTheGrammarFirstChain() {
-        Outcome outcome = generate("root ::= (\" the\" | \" lazy\" | \" dog\" | \" and\" | \" cat\")+ \".\"");
+    @ParameterizedTest(name = "cut {0}")
+    @ValueSource(ints = {1, 4, NativeSampler.GRAMMAR_CUT, 1_000_000})
+    void strictGrammarRefusesTheModelsChoicesAndStillMatchesTheGrammarFirstChain(int cut) {
+        Outcome outcome = generate("root ::= (\" the\" | \" lazy\" | \" dog\" | \" and\" | \" cat\")+ \".\"", cut);
         assertThat(outcome.ours).isEqualTo(outcome.reference).hasSizeGreaterThan(3);
         assertThat(outcome.text).matches("( the| lazy| dog| and| cat)+\\.?");
         assertThat(outcome.rejections).isPositive();
+        if (cut == 1) { // the cut holds only the refused token: every rejection filters the whole vocabulary
+            assertThat(outcome.wholeVocabularyFilters).isEqualTo(outcome.rejections);
+        }
+        if (cut >= 1_000_000) { // the cut is the whole vocabulary, sorted: the whole-vocabulary filter never runs
+            assertThat(outcome.wholeVocabularyFilters).isZero();
+        }
     }
 
     @Test
     void looseGrammarLetsTheModelsChoicesThroughAndMatchesTheGrammarFirstChain() {
-        Outcome outcome = generate("root ::= [ -~]+");
+        Outcome outcome = generate("root ::= [ -~]+", NativeSampler.GRAMMAR_CUT);
         assertThat(outcome.ours).isEqualTo(outcome.reference).hasSizeGreaterThan(3);
         assertThat(outcome.text).matches("[ -~]+");
         assertThat(outcome.rejections).isLessThan(outcome.ours.size());
@@ -76,11 +85,12 @@ class NativeSamplerTest {
         }
     }
 
-    private record Outcome(List<Integer> ours, List<Integer> reference, String text, int rejections) {
+    private record Outcome(List<Integer> ours, List<Integer> reference, String text, int rejections,
+                           int wholeVocabularyFilters) {
     }
 
     /** Greedy tokens of our sampler and of a grammar-first llama.cpp chain, step by step on one context. */
-    private static Outcome generate(String grammar) {
+    private static Outcome generate(String grammar, int cut) {
         LlamaCpp lib = NativeLibrary.get();
         try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256).withThreads(1)
                 .withSequences(1))) {
@@ -93,6 +103,7 @@ class NativeSamplerTest {
             List<Integer> theirs = new ArrayList<>();
             StringBuilder text = new StringBuilder();
             try (NativeSampler sampler = model.newSampler(SamplerParams.GREEDY, grammar)) {
+                sampler.grammarCut = cut;
                 int pos = prompt.length;
                 for (int step = 0; step < STEPS; step++) {
                     int token = sampler.sample();
@@ -104,7 +115,7 @@ class NativeSamplerTest {
                     text.append(new String(model.tokenBytes(token), StandardCharsets.UTF_8));
                     model.decodeTokens(new int[]{token}, 0, 1, pos++);
                 }
-                return new Outcome(ours, theirs, text.toString(), sampler.rejections());
+                return new Outcome(ours, theirs, text.toString(), sampler.rejections(), sampler.wholeVocabularyFilters());
             } finally {
                 lib.llama_sampler_free(reference);
             }

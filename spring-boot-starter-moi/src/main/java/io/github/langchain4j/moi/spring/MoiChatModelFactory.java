@@ -81,6 +81,7 @@ final class MoiChatModelFactory {
                 .gpuLayers(p.getGpuLayers())
                 .useMmap(p.getUseMmap())
                 .maxSequences(p.getMaxSequences())
+                .prefillChunk(p.getPrefillChunk())
                 .llamaCppPath(p.getLlamaCppPath())
                 .allowUnverifiedArchitecture(p.getAllowUnverifiedArchitecture())
                 .mode(p.getMode())

@@ -47,6 +47,9 @@ public class MoiChatModelProperties {
     /** How many requests are generated at once, decoded together (each with its own context); more wait in a queue; default 4. */
     private Integer maxSequences;
 
+    /** Prompt tokens read per decoding step while other requests generate (chunked prefill); default 64. */
+    private Integer prefillChunk;
+
     /** The folder of a current llama.cpp build (./moi native build prints it); default: the bundled llama.cpp b4916. */
     private Path llamaCppPath;
 
@@ -215,6 +218,14 @@ public class MoiChatModelProperties {
 
     public void setMaxSequences(Integer maxSequences) {
         this.maxSequences = maxSequences;
+    }
+
+    public Integer getPrefillChunk() {
+        return prefillChunk;
+    }
+
+    public void setPrefillChunk(Integer prefillChunk) {
+        this.prefillChunk = prefillChunk;
     }
 
     public Boolean getUseMmap() {

@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print only the JSON line")
     boolean jsonOnly;
 
+    @Option(names = "--llama-cpp", paramLabel = "FOLDER", description = "run our engine on the current llama.cpp built "
+            + "in FOLDER (./moi native build prints it); java-llama.cpp always runs its own b4916 (default: b4916)")
+    Path llamaCpp;
+
     /** The context of one generation, for both engines (the peer's whole KV cache; ours per sequence). */
     static final int CONTEXT = 4096;
 
@@ -98,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
         log(out, "bench: " + path.getFileName() + ", " + threads + " threads, " + tokens + " tokens per run, "
                 + rounds + " rounds; each engine in its own JVM");
         // one sequence of CONTEXT tokens each: the same KV cache as the peer's, so peak RSS compares like with like
-        try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, 1);
+        try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, 1, llamaCpp);
              WorkerProcess peer = WorkerProcess.start("peer", path, threads, CONTEXT, 1)) {
             JsonNode formatted = ours.call(Map.of("op", "prompts", "texts", PROMPTS));
             List<String> prompts = new ArrayList<>();
@@ -128,8 +132,13 @@ public final class BenchCommand implements Callable<Integer> {
             json.put("step_time", stepTimes(out, runs));
             json.put("peak_rss_mib", peakRss(out, ours, peer));
             json.put("second_turn", secondTurn(out, ours));
+            json.put("grammar", grammar(out, ours));
         }
-        try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, STREAMS);
+        try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, STREAMS, llamaCpp)) {
+            json.put("long_prompt", longPrompt(out, ours));
+            json.put("ttft_under_load", ttftUnderLoad(out, ours));
+        }
+        try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, STREAMS, llamaCpp);
              WorkerProcess peer = WorkerProcess.start("peer", path, threads, CONTEXT, STREAMS)) {
             json.put("concurrency", concurrency(out, ours, peer));
         }
@@ -153,6 +162,10 @@ public final class BenchCommand implements Callable<Integer> {
             EngineConfig.of(Path.of("model.gguf")).withThreads(threads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': " + e.getMessage());
+        }
+        if (llamaCpp != null && !java.nio.file.Files.isDirectory(llamaCpp)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--llama-cpp': " + llamaCpp
+                    + " is not a folder (./moi native build prints the folder of a current llama.cpp build)");
         }
         if (threads < 1) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--threads': must be >= 1, was "
@@ -245,7 +258,7 @@ public final class BenchCommand implements Callable<Integer> {
      * of one decode step of n inputs.
      */
     private Map<String, Object> concurrency(PrintWriter out, WorkerProcess ours, WorkerProcess peer) throws Exception {
-        int[] streamCounts = {1, 2, STREAMS};
+        int[] streamCounts = {1, 2, 3, STREAMS};
         List<String> prompts = new ArrayList<>();
         ours.call(Map.of("op", "prompts", "texts", PROMPTS)).path("prompts").forEach(p -> prompts.add(p.asText()));
         for (WorkerProcess w : List.of(ours, peer)) { // warm-up, and both engines cache the prompts
@@ -253,18 +266,24 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double[][] oursTps = new double[streamCounts.length][rounds];
         double[][] peerTps = new double[streamCounts.length][rounds];
+        JsonNode[] profiles = new JsonNode[streamCounts.length];
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < streamCounts.length; i++) {
                 Map<String, Object> request = Map.of("op", "streams", "streams", streamCounts[i], "tokens", tokens,
                         "prompts", prompts);
                 boolean oursFirst = (round + i) % 2 == 0;
                 for (WorkerProcess w : oursFirst ? List.of(ours, peer) : List.of(peer, ours)) {
-                    double tps = w.call(request).path("tokensPerSecond").asDouble();
-                    (w == ours ? oursTps : peerTps)[i][round] = tps;
+                    JsonNode reply = w.call(request);
+                    (w == ours ? oursTps : peerTps)[i][round] = reply.path("tokensPerSecond").asDouble();
+                    if (w == ours && round == rounds - 1) {
+                        profiles[i] = reply.path("profile");
+                    }
                 }
             }
         }
-        JsonNode steps = ours.call(Map.of("op", "stepScaling", "inputs", List.of(1, 2, 3, 4), "steps", 20)).path("msPerStep");
+        JsonNode scaling = ours.call(Map.of("op", "stepScaling", "inputs", List.of(1, 2, 3, 4), "steps", 20,
+                "chunks", List.of(0, 16, 32, 64, 128)));
+        JsonNode steps = scaling.path("msPerStep");
         double t1 = steps.path("1").asDouble();
         Map<String, Object> result = new LinkedHashMap<>();
         double oursSingle = Stats.median(oursTps[0]);
@@ -279,7 +298,17 @@ public final class BenchCommand implements Callable<Integer> {
                     peerMedian, peerMedian / peerSingle, bound, n == STREAMS ? " (target 2.5 x)" : ""));
             result.put(String.valueOf(n), Map.of("tps", round(oursMedian), "x_one_stream", round(oursMedian / oursSingle),
                     "peer_tps", round(peerMedian), "peer_x_one_stream", round(peerMedian / peerSingle),
-                    "llama_cpp_bound", round(bound)));
+                    "llama_cpp_bound", round(bound), "profile", profiles[i]));
+        }
+        for (int i = 0; i < streamCounts.length; i++) {
+            JsonNode p = profiles[i];
+            log(out, String.format("  profile, %d stream(s), last round: %.2f inputs per step; per step %.2f ms decode "
+                            + "(llama.cpp alone: %.2f ms), %.3f ms sampling, %.3f ms logits copies, %.3f ms MoI mixing, "
+                            + "%.3f ms text and listeners, %.3f ms other Java", streamCounts[i],
+                    p.path("inputsPerStep").asDouble(), p.path("decodeMs").asDouble(),
+                    steps.path(String.valueOf(streamCounts[i])).asDouble(), p.path("sampleMs").asDouble(),
+                    p.path("logitsMs").asDouble(), p.path("mixMs").asDouble(), p.path("handOverMs").asDouble(),
+                    p.path("otherJavaMs").asDouble()));
         }
         StringBuilder line = new StringBuilder("llama.cpp alone, one decode step of n inputs:");
         Map<String, Object> stepMs = new LinkedHashMap<>();
@@ -289,6 +318,86 @@ public final class BenchCommand implements Callable<Integer> {
         });
         log(out, line.toString());
         result.put("step_ms", stepMs);
+        // what a prompt chunk adds to a step of 3 running inputs: the basis of EngineConfig.DEFAULT_PREFILL_CHUNK
+        JsonNode chunks = scaling.path("msPerChunkStep");
+        double base = chunks.path("0").asDouble();
+        StringBuilder chunkLine = new StringBuilder("llama.cpp alone, a step of 3 inputs and a prompt chunk of c tokens:");
+        Map<String, Object> chunkMs = new LinkedHashMap<>();
+        chunks.fields().forEachRemaining(e -> {
+            int c = Integer.parseInt(e.getKey());
+            double ms = e.getValue().asDouble();
+            chunkLine.append(c == 0 ? String.format(" c=0 %.1f ms;", ms)
+                    : String.format(" c=%d %.1f ms (%.2f ms per prompt token);", c, ms, (ms - base) / c));
+            chunkMs.put(e.getKey(), round(ms));
+        });
+        log(out, chunkLine.toString());
+        result.put("chunk_step_ms", chunkMs);
+        return result;
+    }
+
+    /** Time to first token of a ~1,000-token prompt arriving while 3 streams run, and their tokens meanwhile. */
+    private Map<String, Object> longPrompt(PrintWriter out, WorkerProcess ours) throws Exception {
+        List<String> prompts = new ArrayList<>();
+        ours.call(Map.of("op", "prompts", "texts", PROMPTS)).path("prompts").forEach(p -> prompts.add(p.asText()));
+        double[] ttft = new double[rounds];
+        double[] alone = new double[rounds];
+        double[] meanwhile = new double[rounds];
+        int promptTokens = 0;
+        boolean throughout = true;
+        for (int r = 0; r < rounds; r++) {
+            JsonNode reply = ours.call(Map.of("op", "longPrompt", "running", STREAMS - 1, "prompts", prompts));
+            ttft[r] = reply.path("ttftMs").asDouble();
+            alone[r] = reply.path("ttftAloneMs").asDouble();
+            meanwhile[r] = reply.path("runningTokensMeanwhile").asDouble();
+            promptTokens = reply.path("promptTokens").asInt();
+            throughout &= reply.path("runningThroughout").asBoolean();
+        }
+        double t = Stats.median(ttft);
+        double a = Stats.median(alone);
+        double m = Stats.median(meanwhile);
+        log(out, String.format("a %d-token prompt arriving while %d streams run: TTFT %.0f ms (alone %.0f ms); the running "
+                        + "streams produced %.0f tokens meanwhile (%.2f tok/s in all)%s", promptTokens, STREAMS - 1, t, a, m,
+                m / (t / 1000), throughout ? "" : " (some stream ended before: raise the tokens of the running streams)"));
+        return Map.of("prompt_tokens", promptTokens, "running", STREAMS - 1, "ttft_ms", round(t), "ttft_alone_ms", round(a),
+                "running_tokens_meanwhile", round(m));
+    }
+
+    /**
+     * Time to first token under load: three times as many requests as sequences submitted at once (the rest
+     * queue, first come first served); p50/p95 of their TTFTs, next to one generation's time.
+     */
+    private Map<String, Object> ttftUnderLoad(PrintWriter out, WorkerProcess ours) throws Exception {
+        List<String> prompts = new ArrayList<>();
+        ours.call(Map.of("op", "prompts", "texts", PROMPTS)).path("prompts").forEach(p -> prompts.add(p.asText()));
+        List<Double> ttfts = new ArrayList<>();
+        List<Double> generations = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            JsonNode reply = ours.call(Map.of("op", "load", "requests", 3 * STREAMS, "tokens", tokens, "prompts", prompts));
+            reply.path("ttftMs").forEach(v -> ttfts.add(v.asDouble()));
+            reply.path("generationMs").forEach(v -> generations.add(v.asDouble()));
+        }
+        double p50 = Stats.percentile(ttfts, 50);
+        double p95 = Stats.percentile(ttfts, 95);
+        double generation = Stats.percentile(generations, 50);
+        log(out, String.format("TTFT under load (%d requests at once on %d sequences, %d tokens each): p50 %.0f ms, p95 %.0f ms; "
+                        + "one generation takes %.0f ms (FIFO: the last of them waits about 2 generations)", 3 * STREAMS,
+                STREAMS, tokens, p50, p95, generation));
+        return Map.of("requests", 3 * STREAMS, "p50_ms", round(p50), "p95_ms", round(p95), "generation_ms", round(generation));
+    }
+
+    /** Generated tokens/s of grammar-constrained answers against the same prompts unconstrained. */
+    private Map<String, Object> grammar(PrintWriter out, WorkerProcess ours) throws Exception {
+        JsonNode reply = ours.call(Map.of("op", "grammar", "rounds", rounds, "tokens", tokens));
+        Map<String, Object> result = new LinkedHashMap<>();
+        reply.fields().forEachRemaining(e -> {
+            double free = e.getValue().path("freeTps").asDouble();
+            double constrained = e.getValue().path("grammarTps").asDouble();
+            log(out, String.format("grammar (%s): %.2f tok/s constrained vs %.2f free, ratio %.3f (target >= 0.9); "
+                            + "sampling %.2f vs %.2f ms per step", e.getKey(), constrained, free, constrained / free,
+                    e.getValue().path("grammarSampleMs").asDouble(), e.getValue().path("freeSampleMs").asDouble()));
+            result.put(e.getKey(), Map.of("grammar_tps", round(constrained), "free_tps", round(free),
+                    "ratio", round(constrained / free)));
+        });
         return result;
     }
 

@@ -33,7 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One engine of {@code moi bench} in a JVM of its own, driven by {@link BenchCommand} one JSON request per
@@ -58,27 +62,30 @@ public final class BenchWorker {
     private final int threads;
     private final int contextSize;
     private final int sequences;
+    private final Path llamaCpp; // our engine's current llama.cpp build, null for the bundled b4916
     private MoiEngine engine;
     private LlamaModel peer;
 
-    private BenchWorker(String engineKind, Path model, int threads, int contextSize, int sequences) {
+    private BenchWorker(String engineKind, Path model, int threads, int contextSize, int sequences, Path llamaCpp) {
         this.engineKind = engineKind;
+        this.llamaCpp = llamaCpp;
         this.model = model;
         this.threads = threads;
         this.contextSize = contextSize;
         this.sequences = sequences;
     }
 
-    /** Arguments: {@code moi|peer MODEL THREADS CONTEXT SEQUENCES}. */
+    /** Arguments: {@code moi|peer MODEL THREADS CONTEXT SEQUENCES [LLAMA_CPP_FOLDER]}. */
     public static void main(String[] args) throws Exception {
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // stray prints must not mix with the protocol
-        if (args.length != 5) {
-            protocol.println(REPLY + JSON.writeValueAsString(Map.of("error", "usage: moi|peer MODEL THREADS CONTEXT SEQUENCES")));
+        if (args.length != 5 && args.length != 6) {
+            protocol.println(REPLY + JSON.writeValueAsString(Map.of("error",
+                    "usage: moi|peer MODEL THREADS CONTEXT SEQUENCES [LLAMA_CPP_FOLDER]")));
             System.exit(2);
         }
         BenchWorker worker = new BenchWorker(args[0], Path.of(args[1]), Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                Integer.parseInt(args[3]), Integer.parseInt(args[4]), args.length == 6 ? Path.of(args[5]) : null);
         int status = 0;
         try {
             worker.load();
@@ -115,7 +122,7 @@ public final class BenchWorker {
                     .setParallel(sequences).setThreads(threads).setThreadsBatch(threads).setGpuLayers(0));
         } else {
             engine = MoiEngine.load(EngineConfig.of(model).withContextSize(contextSize).withThreads(threads)
-                    .withMaxSequences(sequences));
+                    .withMaxSequences(sequences).withLlamaCppPath(llamaCpp));
         }
     }
 
@@ -126,6 +133,9 @@ public final class BenchWorker {
             case "secondTurn" -> secondTurn(request.path("rounds").asInt(1));
             case "streams" -> streams(request);
             case "stepScaling" -> stepScaling(request);
+            case "longPrompt" -> longPrompt(request);
+            case "load" -> load(request);
+            case "grammar" -> grammar(request);
             case "rss" -> Map.of("peak_mib", Rss.peakMib(), "current_mib", Rss.currentMib(),
                     "anonymous_mib", Rss.anonymousMib(), "file_mib", Rss.fileMib(),
                     "heap_used_mib", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
@@ -255,6 +265,7 @@ public final class BenchWorker {
         List<String> prompts = new ArrayList<>();
         request.path("prompts").forEach(p -> prompts.add(p.asText()));
         ExecutorService pool = Executors.newFixedThreadPool(streams);
+        DecodeTimings before = engine != null ? engine.timings() : null;
         try {
             long start = System.nanoTime();
             List<Future<Integer>> futures = new ArrayList<>();
@@ -272,7 +283,13 @@ public final class BenchWorker {
                 total += f.get();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return Map.of("generated", total, "tokensPerSecond", total / seconds);
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("generated", total);
+            reply.put("tokensPerSecond", total / seconds);
+            if (engine != null) {
+                reply.put("profile", profile(engine.timings().minus(before)));
+            }
+            return reply;
         } finally {
             pool.shutdownNow();
         }
@@ -290,8 +307,9 @@ public final class BenchWorker {
         request.path("inputs").forEach(n -> sizes.add(n.asInt()));
         int maxInputs = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> msPerStep = new LinkedHashMap<>();
+        Map<String, Object> msPerChunkStep = new LinkedHashMap<>();
         try (NativeModel m = NativeModel.load(LoadParams.of(model).withContextSize(512).withThreads(threads)
-                .withSequences(maxInputs))) {
+                .withSequences(maxInputs).withLlamaCppPath(llamaCpp))) {
             int[] prompt = m.tokenize("Write a Java class that implements a thread-safe LRU cache, with comments.", true, false);
             for (int s = 0; s < maxInputs; s++) {
                 m.decodeTokens(prompt, 0, prompt.length, 0, s);
@@ -305,8 +323,43 @@ public final class BenchWorker {
                 }
                 msPerStep.put(String.valueOf(n), Stats.median(times));
             }
+            // the prefill chunk's price: a step of maxInputs - 1 running inputs and c prompt tokens of the last sequence
+            int[] longPrompt = new int[512];
+            for (int i = 0; i < longPrompt.length; i++) {
+                longPrompt[i] = prompt[i % prompt.length];
+            }
+            for (JsonNode c : request.path("chunks")) {
+                int chunk = c.asInt();
+                measureChunkSteps(m, maxInputs - 1, prompt.length, chunk, longPrompt, 2);
+                double[] times = new double[3];
+                for (int rep = 0; rep < times.length; rep++) {
+                    times[rep] = measureChunkSteps(m, maxInputs - 1, prompt.length, chunk, longPrompt, Math.max(2, steps / 4));
+                }
+                msPerChunkStep.put(String.valueOf(chunk), Stats.median(times));
+            }
         }
-        return Map.of("msPerStep", msPerStep);
+        return Map.of("msPerStep", msPerStep, "msPerChunkStep", msPerChunkStep);
+    }
+
+    /** Steps of {@code running} single inputs (sequences 0..running-1) next to a prompt chunk of sequence {@code running}. */
+    private static double measureChunkSteps(NativeModel m, int running, int pos0, int chunk, int[] longPrompt, int steps) {
+        long start = System.nanoTime();
+        for (int k = 0; k < steps; k++) {
+            m.batchBegin(false);
+            for (int i = 0; i < running; i++) {
+                m.batchToken(i, pos0 + k, 1000 + i, true);
+            }
+            if (chunk > 0) { // each step a chunk at positions 0.. again: consecutive positions within the context
+                m.trimCache(running, 0);
+                m.batchPrompt(running, 0, longPrompt, 0, chunk, false);
+            }
+            m.batchDecode();
+        }
+        double ms = (System.nanoTime() - start) / 1e6 / steps;
+        for (int i = 0; i <= running; i++) {
+            m.trimCache(i, i < running ? pos0 : 0);
+        }
+        return ms;
     }
 
     private static double measureSteps(NativeModel m, int n, int pos0, int steps, float[] logits) {
@@ -330,6 +383,200 @@ public final class BenchWorker {
             m.trimCache(i, pos0);
         }
         return ms;
+    }
+
+    /** Per-step figures of a stretch of decoding: where a step's time goes, and how many inputs it carried. */
+    static Map<String, Object> profile(DecodeTimings t) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        double steps = Math.max(1, t.steps());
+        double other = t.javaNanos() - t.logitsNanos() - t.mixNanos() - t.handOverNanos();
+        p.put("steps", t.steps());
+        p.put("inputsPerStep", t.inputs() / steps);
+        p.put("promptSteps", t.promptSteps());
+        p.put("decodeMs", t.decodeNanos() / 1e6 / steps);
+        p.put("sampleMs", t.sampleNanos() / 1e6 / steps);
+        p.put("logitsMs", t.logitsNanos() / 1e6 / steps);
+        p.put("mixMs", t.mixNanos() / 1e6 / steps);
+        p.put("handOverMs", t.handOverNanos() / 1e6 / steps);
+        p.put("otherJavaMs", other / 1e6 / steps);
+        return p;
+    }
+
+    /** A system prompt of about 1,000 tokens that no earlier request cached (the nonce comes first). */
+    private PromptText longPrompt(String nonce) {
+        String system = "Session " + nonce + ". You are a careful assistant for a software team. "
+                + "Follow the team's coding rules: write small methods, name things clearly, test everything. ".repeat(60);
+        return engine().applyChatTemplate(List.of(new ChatTurn("system", system),
+                new ChatTurn("user", "Summarize the rules in one line.")), true);
+    }
+
+    /**
+     * Time to first token of a ~1,000-token prompt that arrives while {@code running} streams generate, how many
+     * tokens those streams produced meanwhile, and the same prompt's time to first token alone.
+     */
+    private Object longPrompt(JsonNode request) throws Exception {
+        int running = request.path("running").asInt(3);
+        List<String> prompts = new ArrayList<>();
+        request.path("prompts").forEach(p -> prompts.add(p.asText()));
+        double alone = ttft(longPrompt("alone " + System.nanoTime()));
+        PromptText prompt = longPrompt("loaded " + System.nanoTime());
+        AtomicInteger produced = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(running);
+        List<CompletableFuture<GenerationResult>> streams = new ArrayList<>();
+        for (int s = 0; s < running; s++) {
+            // long enough to outlast the prompt's reading; cancelled after
+            GenerationRequest r = GenerationRequest.of(PromptText.markup(prompts.get(s % prompts.size())),
+                    SamplingOptions.GREEDY, MoiOptions.DEFAULTS, CONTEXT_FOR_STREAMS);
+            streams.add(engine().submit(r, new GenerationListener() {
+                boolean first = true;
+
+                @Override
+                public void onText(String text) {
+                    produced.incrementAndGet();
+                    if (first) {
+                        first = false;
+                        started.countDown();
+                    }
+                }
+            }));
+        }
+        try {
+            if (!started.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the running streams did not start");
+            }
+            Thread.sleep(500); // let them run at their own pace first
+            int atStart = produced.get();
+            long start = System.nanoTime();
+            AtomicInteger atFirst = new AtomicInteger(-1);
+            long[] firstNanos = new long[1];
+            engine().generate(GenerationRequest.of(prompt, SamplingOptions.GREEDY, MoiOptions.DEFAULTS, 4),
+                    new GenerationListener() {
+                        @Override
+                        public void onText(String text) {
+                            if (atFirst.compareAndSet(-1, produced.get())) {
+                                firstNanos[0] = System.nanoTime();
+                            }
+                        }
+                    });
+            boolean allRan = streams.stream().noneMatch(CompletableFuture::isDone);
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("promptTokens", engine().countTokens(prompt));
+            reply.put("running", running);
+            reply.put("ttftAloneMs", alone);
+            reply.put("ttftMs", (firstNanos[0] - start) / 1e6);
+            reply.put("runningTokensMeanwhile", atFirst.get() - atStart);
+            reply.put("runningThroughout", allRan);
+            return reply;
+        } finally {
+            streams.forEach(f -> f.cancel(true));
+            while (engine().activeSequences() > 0) {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** Tokens a running stream may generate in the long-prompt measurement (ours have CONTEXT tokens each). */
+    private static final int CONTEXT_FOR_STREAMS = 2000;
+
+    /**
+     * Time to first token under load: {@code requests} requests submitted at once to a full engine (more than
+     * its sequences, so the rest queue), each generating {@code tokens}; per request its TTFT and total time.
+     */
+    private Object load(JsonNode request) throws Exception {
+        int requests = request.path("requests").asInt();
+        int tokens = request.path("tokens").asInt();
+        List<String> prompts = new ArrayList<>();
+        request.path("prompts").forEach(p -> prompts.add(p.asText()));
+        double[] ttft = new double[requests];
+        double[] generation = new double[requests];
+        List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
+        long[] first = new long[requests];
+        long start = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+            int index = i;
+            GenerationRequest r = GenerationRequest.of(PromptText.markup(prompts.get(i % prompts.size())),
+                    SamplingOptions.GREEDY, MoiOptions.DEFAULTS, tokens);
+            futures.add(engine().submit(r, new GenerationListener() {
+                @Override
+                public void onText(String text) {
+                    if (first[index] == 0) {
+                        first[index] = System.nanoTime();
+                    }
+                }
+            }).thenApply(result -> {
+                generation[index] = (System.nanoTime() - first[index]) / 1e6;
+                return result;
+            }));
+        }
+        for (CompletableFuture<GenerationResult> f : futures) {
+            f.get();
+        }
+        for (int i = 0; i < requests; i++) {
+            ttft[i] = (first[i] - start) / 1e6;
+        }
+        return Map.of("ttftMs", ttft, "generationMs", generation, "sequences", engine().maxSequences());
+    }
+
+    /** A JSON object answer, the whitespace as the adapter's JSON schema grammars allow it. */
+    static final String JSON_GRAMMAR = String.join("\n",
+            "root ::= \"{\" ws \"\\\"name\\\"\" ws \":\" ws string \",\" ws \"\\\"language\\\"\" ws \":\" ws string "
+                    + "\",\" ws \"\\\"year\\\"\" ws \":\" ws integer \",\" ws \"\\\"features\\\"\" ws \":\" ws "
+                    + "\"[\" ws ( string ws ( \",\" ws string ws )* )? \"]\" ws \"}\"",
+            "string ::= \"\\\"\" ( [^\"\\\\\\x7F\\x00-\\x1F] | \"\\\\\" [\"\\\\/bfnrt] )* \"\\\"\"",
+            "integer ::= \"-\"? [0-9]+",
+            "ws ::= | \" \" | \"\\n\" [ \\t]{0,20}");
+
+    /** A Qwen-style tool call: the tag, then the call as JSON. */
+    static final String TOOL_GRAMMAR = String.join("\n",
+            "root ::= \"<tool_call>\\n{\\\"name\\\": \\\"get_weather\\\", \\\"arguments\\\": {\\\"city\\\": \" string "
+                    + "\", \\\"unit\\\": \" ( \"\\\"celsius\\\"\" | \"\\\"fahrenheit\\\"\" ) \"}}\\n</tool_call>\"",
+            "string ::= \"\\\"\" ( [^\"\\\\\\x7F\\x00-\\x1F] | \"\\\\\" [\"\\\\/bfnrt] )* \"\\\"\"");
+
+    /**
+     * Generated tokens/s of a grammar-constrained answer against the same prompt unconstrained, run
+     * alternately: a JSON object answer and a tool call.
+     */
+    private Object grammar(JsonNode request) {
+        int rounds = request.path("rounds").asInt(3);
+        int tokens = request.path("tokens").asInt(64);
+        Map<String, Object> reply = new LinkedHashMap<>();
+        Map<String, String[]> cases = new LinkedHashMap<>();
+        cases.put("json", new String[]{JSON_GRAMMAR, "Describe the Java programming language as a JSON object with "
+                + "the fields name, language, year and features (a list of strings)."});
+        cases.put("tool", new String[]{TOOL_GRAMMAR, "What is the weather in Paris? Call the get_weather tool."});
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+            PromptText prompt = engine().applyChatTemplate(List.of(new ChatTurn("user", c.getValue()[1])), true);
+            double[] free = new double[rounds];
+            double[] constrained = new double[rounds];
+            double[] freeSample = new double[rounds];
+            double[] constrainedSample = new double[rounds];
+            int constrainedTokens = 0;
+            for (int r = 0; r < rounds; r++) {
+                double[] f = tokensPerSecond(prompt, null, tokens);
+                free[r] = f[0];
+                freeSample[r] = f[2];
+                double[] g = tokensPerSecond(prompt, c.getValue()[0], tokens);
+                constrained[r] = g[0];
+                constrainedTokens = (int) g[1];
+                constrainedSample[r] = g[2];
+            }
+            reply.put(c.getKey(), Map.of("freeTps", Stats.median(free), "grammarTps", Stats.median(constrained),
+                    "grammarTokens", constrainedTokens, "freeSampleMs", Stats.median(freeSample),
+                    "grammarSampleMs", Stats.median(constrainedSample)));
+        }
+        return reply;
+    }
+
+    /** Generated tokens/s after the first token, the tokens generated, and sampling ms per step. */
+    private double[] tokensPerSecond(PromptText prompt, String grammar, int tokens) {
+        DecodeTimings before = engine().timings();
+        FirstText first = new FirstText();
+        GenerationResult result = engine().generate(new GenerationRequest(prompt, SamplingOptions.GREEDY,
+                MoiOptions.DEFAULTS, tokens, List.of(), grammar, false), first);
+        long end = System.nanoTime();
+        DecodeTimings t = engine().timings().minus(before);
+        return new double[]{(result.outputTokens() - 1) / ((end - first.nanos) / 1e9), result.outputTokens(),
+                t.sampleNanos() / 1e6 / Math.max(1, t.steps())};
     }
 
     private MoiEngine engine() {

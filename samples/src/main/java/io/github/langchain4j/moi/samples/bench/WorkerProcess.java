@@ -37,6 +37,12 @@ final class WorkerProcess implements AutoCloseable {
 
     /** Starts a worker with this JVM's class path and the system properties that choose the native library. */
     static WorkerProcess start(String engine, Path model, int threads, int contextSize, int sequences) throws IOException {
+        return start(engine, model, threads, contextSize, sequences, null);
+    }
+
+    /** With our engine on the current llama.cpp built in {@code llamaCpp} (null: the bundled b4916). */
+    static WorkerProcess start(String engine, Path model, int threads, int contextSize, int sequences, Path llamaCpp)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         System.getProperties().stringPropertyNames().stream()
@@ -44,6 +50,9 @@ final class WorkerProcess implements AutoCloseable {
                 .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
                 engine, model.toString(), String.valueOf(threads), String.valueOf(contextSize), String.valueOf(sequences)));
+        if (llamaCpp != null) {
+            command.add(llamaCpp.toAbsolutePath().toString());
+        }
         Path log = Files.createTempFile("moi-bench-" + engine + "-", ".log");
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         WorkerProcess worker = new WorkerProcess(engine, process, log);

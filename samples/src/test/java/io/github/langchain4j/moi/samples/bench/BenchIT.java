@@ -34,7 +34,8 @@ class BenchIT {
         String out = stdout.toString(StandardCharsets.UTF_8);
         assertThat(code).as(stderr.toString(StandardCharsets.UTF_8) + out).isZero();
         assertThat(out).contains("MOI/OFF generated tok/s", "OFF/java-llama.cpp generated tok/s", "peak RSS",
-                "second turn", "4 concurrent stream(s)", "llama.cpp alone");
+                "second turn", "3 concurrent stream(s)", "4 concurrent stream(s)", "llama.cpp alone", "profile, 4 stream(s)",
+                "grammar (json)", "grammar (tool)", "arriving while 3 streams run", "TTFT under load");
 
         List<String> lines = out.lines().toList();
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
@@ -55,11 +56,25 @@ class BenchIT {
         assertThat(second.get("ratio").asDouble()).isLessThan(0.5);
 
         JsonNode concurrency = json.get("concurrency");
-        for (String streams : List.of("1", "2", "4")) {
+        for (String streams : List.of("1", "2", "3", "4")) {
             assertThat(concurrency.get(streams).get("tps").asDouble()).as(streams).isPositive();
             assertThat(concurrency.get(streams).get("peer_tps").asDouble()).as(streams).isPositive();
+            JsonNode profile = concurrency.get(streams).get("profile");
+            assertThat(profile.get("decodeMs").asDouble()).as(streams).isPositive();
+            assertThat(profile.get("inputsPerStep").asDouble()).as(streams).isBetween(0.0, Double.parseDouble(streams));
         }
         assertThat(concurrency.get("1").get("llama_cpp_bound").asDouble()).isEqualTo(1.0);
+
+        for (String grammar : List.of("json", "tool")) {
+            assertThat(json.get("grammar").get(grammar).get("ratio").asDouble()).as(grammar).isPositive();
+        }
+        // chunked prefill: the running streams go on while the long prompt is read (a step per 64 prompt tokens, one
+        // token per running stream each)
+        JsonNode longPrompt = json.get("long_prompt");
+        assertThat(longPrompt.get("prompt_tokens").asInt()).isGreaterThan(1000);
+        assertThat(longPrompt.get("running_tokens_meanwhile").asDouble()).isGreaterThanOrEqualTo(1000 / 64); // read in one go: at most 3
+        JsonNode load = json.get("ttft_under_load");
+        assertThat(load.get("p50_ms").asDouble()).isPositive().isLessThanOrEqualTo(load.get("p95_ms").asDouble());
         for (String inputs : List.of("1", "2", "3", "4")) {
             assertThat(concurrency.get("step_ms").get(inputs).asDouble()).as(inputs).isPositive();
         }

@@ -24,9 +24,10 @@ class CliFlagsReachTheEngineTest {
 
     /**
      * Load-time tuning that the one-shot commands leave at the library's defaults: one generation per run needs one
-     * KV-cache sequence, and batch size and mmap only matter to servers.
+     * KV-cache sequence, and batch size, mmap and the prefill chunk (prompts read next to other generations) only
+     * matter to servers.
      */
-    private static final Set<String> NO_FLAG = Set.of("maxSequences", "batchSize", "useMmap");
+    private static final Set<String> NO_FLAG = Set.of("maxSequences", "batchSize", "useMmap", "prefillChunk");
 
     @TempDir
     Path dir;
