@@ -7,8 +7,6 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,8 +37,9 @@ import java.util.function.BiFunction;
  * <p>The template is the Jinja source in the model's metadata ({@code tokenizer.chat_template}), rendered the
  * way Hugging Face transformers renders it (trim_blocks, lstrip_blocks, {@code bos_token}, {@code eos_token},
  * {@code add_generation_prompt}, {@code raise_exception}), so defaults that the template adds (such as a
- * default system message) are there. A model without a template falls back to llama.cpp's built-in
- * formats.
+ * default system message) are there. A template that uses something this renderer cannot render as Python does
+ * fails with an error naming it: prompting the model in another family's format instead would silently make it
+ * answer worse. Only a model without a template gets a llama.cpp built-in format (see {@link #of}).
  *
  * <p>Where the contents are in the output: the template is rendered twice, once with the real contents and
  * once with a unique marker in place of each. The marked rendering says which stretches are markup; the real
@@ -63,40 +62,30 @@ final class ChatTemplate {
     private static final char MARK_CLOSE = '\uE001';
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Logger log = LoggerFactory.getLogger(ChatTemplate.class);
-
     private final String description;
     private final JinjaRenderer jinja;  // or
     private final Renderer renderer;
-    private final ChatTemplate fallback;
-    private volatile boolean fellBack;
 
-    private ChatTemplate(String description, JinjaRenderer jinja, Renderer renderer, ChatTemplate fallback) {
+    private ChatTemplate(String description, JinjaRenderer jinja, Renderer renderer) {
         this.description = description;
         this.jinja = jinja;
         this.renderer = renderer;
-        this.fallback = fallback;
     }
 
-    /**
-     * A Jinja chat template from a model's metadata; bos and eos are the texts of those special tokens.
-     *
-     * @param fallback used, with a warning in the log, for a template that the Jinja engine cannot render
-     *                 (null: such a template fails)
-     */
-    public static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback) {
-        return jinja(source, bosToken, eosToken, fallback, Clock.systemDefaultZone());
+    /** A Jinja chat template from a model's metadata; bos and eos are the texts of those special tokens. */
+    public static ChatTemplate jinja(String source, String bosToken, String eosToken) {
+        return jinja(source, bosToken, eosToken, Clock.systemDefaultZone());
     }
 
-    /** As {@link #jinja(String, String, String, ChatTemplate)}; {@code strftime_now} reads {@code clock}. */
-    static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback, Clock clock) {
+    /** As {@link #jinja(String, String, String)}; {@code strftime_now} reads {@code clock}. */
+    static ChatTemplate jinja(String source, String bosToken, String eosToken, Clock clock) {
         return new ChatTemplate("the model's Jinja chat template",
-                new JinjaRenderer(source, bosToken, eosToken, clock), null, fallback);
+                new JinjaRenderer(source, bosToken, eosToken, clock), null);
     }
 
     /** A renderer of another kind (llama.cpp's built-in templates, or a test's): text turns only. */
     static ChatTemplate of(String description, Renderer renderer) {
-        return new ChatTemplate(description, null, renderer, null);
+        return new ChatTemplate(description, null, renderer);
     }
 
     /** Which template this is, for logs. */
@@ -133,19 +122,7 @@ final class ChatTemplate {
             }
             return align(renderer.apply(turns, addGenerationPrompt), renderer.apply(marked, addGenerationPrompt), data);
         }
-        String real;
-        try {
-            real = jinja.render(data.messages(false), data.tools(false), addGenerationPrompt);
-        } catch (UnsupportedTemplateException e) {
-            if (fallback == null) {
-                throw e;
-            }
-            if (!fellBack) {
-                fellBack = true;
-                log.warn("{}; using {} instead", e.getMessage(), fallback.description());
-            }
-            return fallback.render(turns, tools, addGenerationPrompt);
-        }
+        String real = jinja.render(data.messages(false), data.tools(false), addGenerationPrompt);
         return align(real, jinja.render(data.messages(true), data.tools(true), addGenerationPrompt), data);
     }
 

@@ -98,7 +98,7 @@ class ChatTemplateCorpusIT {
         String actual;
         String outcome;
         try {
-            actual = ChatTemplate.jinja(source.template(), source.bos(), source.eos(), null, CLOCK)
+            actual = ChatTemplate.jinja(source.template(), source.bos(), source.eos(), CLOCK)
                     .render(turns(conv), tools(conv), conv.path("add_generation_prompt").asBoolean(true)).asString();
             outcome = "rendered";
         } catch (IllegalArgumentException e) { // the template refused the conversation (raise_exception)

@@ -20,7 +20,7 @@ class PythonIsmsTest {
      * y or n (Jinjava prints true/false where Python prints True/False).
      */
     private static String render(String template) {
-        return ChatTemplate.jinja("{% macro yn(b) %}{{ 'y' if b else 'n' }}{% endmacro %}" + template, "<s>", "</s>", null).render(List.of(new ChatTurn("user", "x")), false)
+        return ChatTemplate.jinja("{% macro yn(b) %}{{ 'y' if b else 'n' }}{% endmacro %}" + template, "<s>", "</s>").render(List.of(new ChatTurn("user", "x")), false)
                 .asString();
     }
 
@@ -63,7 +63,7 @@ class PythonIsmsTest {
 
     @Test
     void string_methods_read_message_content_and_keep_it_data() {
-        PromptText prompt = ChatTemplate.jinja("{% for m in messages %}<{{ m.content.strip() }}>{% endfor %}", "", "", null)
+        PromptText prompt = ChatTemplate.jinja("{% for m in messages %}<{{ m.content.strip() }}>{% endfor %}", "", "")
                 .render(HELLO, false);
         assertThat(prompt.asString()).isEqualTo("<Hello, World>");
         assertThat(prompt.parts()).contains(new PromptText.Part("Hello, World", false));
@@ -136,7 +136,7 @@ class PythonIsmsTest {
 
     @Test
     void a_text_written_with_tojson_stays_data() {
-        PromptText prompt = ChatTemplate.jinja("{% for m in messages %}{{ m.content | tojson }}{% endfor %}", "", "", null)
+        PromptText prompt = ChatTemplate.jinja("{% for m in messages %}{{ m.content | tojson }}{% endfor %}", "", "")
                 .render(List.of(new ChatTurn("tool", "{\"t\": 21}")), false);
         assertThat(prompt.asString()).isEqualTo("\"{\\\"t\\\": 21}\"");
         assertThat(prompt.parts()).contains(new PromptText.Part("{\\\"t\\\": 21}", false));
