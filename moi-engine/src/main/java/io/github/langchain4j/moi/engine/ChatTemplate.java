@@ -11,8 +11,15 @@ import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
+import com.hubspot.jinjava.lib.filter.EscapeFilter;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.filter.TrimFilter;
+import com.hubspot.jinjava.mode.ExecutionMode;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.lib.tag.Tag;
+import com.hubspot.jinjava.objects.SafeString;
 import com.hubspot.jinjava.objects.collections.PyMap;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
@@ -386,6 +393,7 @@ final class ChatTemplate {
                     .withLstripBlocks(false) // done by JinjaSource: Jinjava's strips mid-line too
                     .withFailOnUnknownTokens(false)
                     .withElResolver(RESOLVER)
+                    .withExecutionMode(PYTHON_OUTPUT)
                     .withLegacyOverrides(LegacyOverrides.newBuilder() // Python Jinja's behaviour where they differ
                             .withUseTrimmingForNotesAndExpressions(true)
                             .withParseWhitespaceControlStrictly(true)
@@ -402,6 +410,7 @@ final class ChatTemplate {
                     JinjaFunctions.class, "strftimeNow", String.class));
             jinjava.getGlobalContext().registerFilter(new ToJson());
             jinjava.getGlobalContext().registerFilter(new Items());
+            jinjava.getGlobalContext().registerFilter(new Trim());
             jinjava.getGlobalContext().registerExpTest(new IsIterable());
             jinjava.getGlobalContext().registerTag(new GenerationTag());
             this.clock = clock;
@@ -458,6 +467,45 @@ final class ChatTemplate {
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             return filter(var, interpreter, args, Map.of());
+        }
+    }
+
+    /** Writes {@code {{ ... }}} values as Python does where Jinjava differs: a boolean as True or False. */
+    private static final ExecutionMode PYTHON_OUTPUT = new ExecutionMode() {
+        @Override
+        public void prepareContext(com.hubspot.jinjava.interpret.Context context) {
+            context.setExpressionStrategy(new PythonOutput());
+        }
+    };
+
+    /** Jinjava's DefaultExpressionStrategy without nested interpretation (Python has none), booleans as Python's. */
+    private static final class PythonOutput implements ExpressionStrategy {
+        @Override
+        public RenderedOutputNode interpretOutput(ExpressionToken token, JinjavaInterpreter interpreter) {
+            Object value = interpreter.resolveELExpression(token.getExpr(), token.getLineNumber());
+            String text = value instanceof Boolean b ? (b ? "True" : "False") : interpreter.getAsString(value);
+            if (interpreter.getContext().isAutoEscape() && !(value instanceof SafeString)) {
+                text = EscapeFilter.escapeHtmlEntities(text);
+            }
+            return new RenderedOutputNode(text);
+        }
+    }
+
+    /**
+     * Jinja's {@code trim}, where Jinjava writes a missing value as "null": Jinjava has one null for Python's None
+     * and Undefined, and an undefined value (a parameter without description, say) is what templates trim.
+     */
+    private static final class Trim implements Filter {
+        private final TrimFilter jinjava = new TrimFilter();
+
+        @Override
+        public String getName() {
+            return "trim";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return var == null ? "" : jinjava.filter(var, interpreter, args);
         }
     }
 

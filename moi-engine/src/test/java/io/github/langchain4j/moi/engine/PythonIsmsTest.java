@@ -17,11 +17,28 @@ class PythonIsmsTest {
 
     /**
      * Renders a template that reads no message: its whole output is markup. {@code yn(b)} prints a boolean as
-     * y or n (Jinjava prints true/false where Python prints True/False).
+     * y or n, to test a condition apart from how booleans print.
      */
     private static String render(String template) {
         return ChatTemplate.jinja("{% macro yn(b) %}{{ 'y' if b else 'n' }}{% endmacro %}" + template, "<s>", "</s>").render(List.of(new ChatTurn("user", "x")), false)
                 .asString();
+    }
+
+    // --- values written to the output ---
+
+    @Test
+    void booleans_written_to_the_output_print_as_python_prints_them() {
+        // jinja2 3.1: "True False True|False"
+        assertThat(render("{{ true }} {{ false }} {{ 1 == 1 }}|{% set d = {'on': false} %}{{ d.on }}"))
+                .isEqualTo("True False True|False");
+    }
+
+    @Test
+    void a_missing_value_trimmed_prints_nothing_as_pythons_undefined_does() {
+        // Hermes 2 Pro / Hermes 3 write a parameter's description|trim, which is missing for most parameters;
+        // jinja2 3.1: "[x: ][x: a]"
+        assertThat(render("{% set p = {} %}[{{ 'x: ' + p.description|trim }}]"
+                + "{% set q = {'description': ' a '} %}[{{ 'x: ' + q.description|trim }}]")).isEqualTo("[x: ][x: a]");
     }
 
     // --- Python string methods (PythonStringMethods) ---
