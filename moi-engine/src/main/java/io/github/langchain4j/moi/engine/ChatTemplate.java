@@ -394,6 +394,10 @@ final class ChatTemplate {
                     .withFailOnUnknownTokens(false)
                     .withElResolver(RESOLVER)
                     .withExecutionMode(PYTHON_OUTPUT)
+                    // macros that call themselves (schema printers: Gemma 4, GigaChat); Jinjava renders nothing
+                    // for such a call by default. Deep enough for schemas nested as deep as the adapter accepts.
+                    .withEnableRecursiveMacroCalls(true)
+                    .withMaxMacroRecursionDepth(MAX_MACRO_DEPTH)
                     .withLegacyOverrides(LegacyOverrides.newBuilder() // Python Jinja's behaviour where they differ
                             .withUseTrimmingForNotesAndExpressions(true)
                             .withParseWhitespaceControlStrictly(true)
@@ -439,7 +443,9 @@ final class ChatTemplate {
                                 + refusal.getMessage());
                     }
                 }
-                if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                // Jinjava only warns when a macro recurses too deep, and writes nothing for the call
+                boolean tooDeep = error.getMessage() != null && error.getMessage().startsWith("Max recursion limit");
+                if (error.getSeverity() == TemplateError.ErrorType.FATAL || tooDeep) {
                     throw new UnsupportedTemplateException("the model's Jinja chat template could not be rendered ("
                             + error.getMessage() + ")");
                 }
@@ -469,6 +475,8 @@ final class ChatTemplate {
             return filter(var, interpreter, args, Map.of());
         }
     }
+
+    private static final int MAX_MACRO_DEPTH = 200;
 
     /** Writes {@code {{ ... }}} values as Python does where Jinjava differs: a boolean as True or False. */
     private static final ExecutionMode PYTHON_OUTPUT = new ExecutionMode() {

@@ -41,6 +41,21 @@ class PythonIsmsTest {
                 + "{% set q = {'description': ' a '} %}[{{ 'x: ' + q.description|trim }}]")).isEqualTo("[x: ][x: a]");
     }
 
+    @Test
+    void a_macro_calls_itself_as_schema_printers_do() {
+        // Gemma 4's format_argument, GigaChat's json_schema_to_typescript; jinja2 3.1: "[<a>,[<b>,<c>]]"
+        assertThat(render("{% macro f(a) %}{% if a is string %}<{{ a }}>{% else %}[{% for i in a %}{{ f(i) }}"
+                + "{% if not loop.last %},{% endif %}{% endfor %}]{% endif %}{% endmacro %}{{ f(['a', ['b', 'c']]) }}"))
+                .isEqualTo("[<a>,[<b>,<c>]]");
+    }
+
+    @Test
+    void a_macro_that_recurses_too_deep_is_an_error_not_empty_text() {
+        assertThatThrownBy(() -> render("{% macro g(n) %}{% if n > 0 %}{{ g(n - 1) }}{% endif %}{% endmacro %}{{ g(1000) }}"))
+                .isInstanceOf(MoiEngineException.class)
+                .hasMessageContaining("Max recursion limit");
+    }
+
     // --- Python string methods (PythonStringMethods) ---
 
     @Test
