@@ -58,7 +58,8 @@ class SmolLm2ToolCallIT {
         model = MoiChatLanguageModel.builder()
                 .modelPath(TestModels.smolLm2())
                 .contextSize(2048)
-                .maxOutputTokens(96) // room for a few calls: the grammar allows up to 8
+                // room for two calls of ~30 tokens: the first completes even where the model goes on calling
+                .maxOutputTokens(64)
                 .build();
     }
 
@@ -96,16 +97,14 @@ class SmolLm2ToolCallIT {
 
     @Test
     void every_required_call_names_the_declared_tool_with_arguments_valid_for_its_schema() {
-        for (int seed = 1; seed <= 2; seed++) {
-            ChatResponse response = model.chat(question(ToolChoice.REQUIRED, seed));
+        // one seed here, another in the streamed test: the grammar's guarantee does not depend on the seed
+        ChatResponse response = model.chat(question(ToolChoice.REQUIRED, 1));
 
-            // the 135M model often goes on calling (the grammar allows 8 calls) until maxOutputTokens: LENGTH;
-            // every call it completed is still a declared tool with valid arguments
-            assertThat(response.finishReason()).as("seed %d: %s", seed, response)
-                    .isIn(FinishReason.TOOL_EXECUTION, FinishReason.LENGTH);
-            assertThat(response.aiMessage().toolExecutionRequests()).as("seed %d", seed).isNotEmpty()
-                    .allSatisfy(SmolLm2ToolCallIT::assertValidAddCall);
-        }
+        // the 135M model often goes on calling (the grammar allows 8 calls) until maxOutputTokens: LENGTH;
+        // every call it completed is still a declared tool with valid arguments
+        assertThat(response.finishReason()).as("%s", response).isIn(FinishReason.TOOL_EXECUTION, FinishReason.LENGTH);
+        assertThat(response.aiMessage().toolExecutionRequests()).isNotEmpty()
+                .allSatisfy(SmolLm2ToolCallIT::assertValidAddCall);
     }
 
     @Test
@@ -147,7 +146,8 @@ class SmolLm2ToolCallIT {
         ChatRequest followUp = ChatRequest.builder()
                 .messages(SystemMessage.from(SYSTEM), UserMessage.from(QUESTION), AiMessage.from(call),
                         ToolExecutionResultMessage.from(call, "5"))
-                .parameters(MoiChatRequestParameters.builder().toolSpecifications(ADD).seed(1).build())
+                .parameters(MoiChatRequestParameters.builder().toolSpecifications(ADD).seed(1)
+                        .maxOutputTokens(24).build()) // a few words show that it answers in text
                 .build();
 
         String prompt = model.prepare(followUp).request().prompt().asString();

@@ -7,14 +7,19 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.expression.ExpressionStrategy;
+import com.hubspot.jinjava.lib.filter.EscapeFilter;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.filter.TrimFilter;
+import com.hubspot.jinjava.mode.ExecutionMode;
+import com.hubspot.jinjava.tree.output.RenderedOutputNode;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.lib.tag.Tag;
+import com.hubspot.jinjava.objects.SafeString;
 import com.hubspot.jinjava.objects.collections.PyMap;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
@@ -39,8 +44,9 @@ import java.util.function.BiFunction;
  * <p>The template is the Jinja source in the model's metadata ({@code tokenizer.chat_template}), rendered the
  * way Hugging Face transformers renders it (trim_blocks, lstrip_blocks, {@code bos_token}, {@code eos_token},
  * {@code add_generation_prompt}, {@code raise_exception}), so defaults that the template adds (such as a
- * default system message) are there. A model without a template falls back to llama.cpp's built-in
- * formats.
+ * default system message) are there. A template that uses something this renderer cannot render as Python does
+ * fails with an error naming it: prompting the model in another family's format instead would silently make it
+ * answer worse. Only a model without a template gets a llama.cpp built-in format (see {@link #of}).
  *
  * <p>Where the contents are in the output: the template is rendered twice, once with the real contents and
  * once with a unique marker in place of each. The marked rendering says which stretches are markup; the real
@@ -63,44 +69,33 @@ final class ChatTemplate {
     private static final char MARK_CLOSE = '\uE001';
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Logger log = LoggerFactory.getLogger(ChatTemplate.class);
-
     private final String description;
     private final JinjaRenderer jinja;  // or
     private final Renderer renderer;
-    private final ChatTemplate fallback;
     private final ThinkingOptions thinking; // a reasoning template's segment, or null
-    private volatile boolean fellBack;
 
-    private ChatTemplate(String description, JinjaRenderer jinja, Renderer renderer, ChatTemplate fallback,
-                         ThinkingOptions thinking) {
+    private ChatTemplate(String description, JinjaRenderer jinja, Renderer renderer, ThinkingOptions thinking) {
         this.description = description;
         this.jinja = jinja;
         this.renderer = renderer;
-        this.fallback = fallback;
         this.thinking = thinking;
     }
 
-    /**
-     * A Jinja chat template from a model's metadata; bos and eos are the texts of those special tokens.
-     *
-     * @param fallback used, with a warning in the log, for a template that the Jinja engine cannot render
-     *                 (null: such a template fails)
-     */
-    public static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback) {
-        return jinja(source, bosToken, eosToken, fallback, Clock.systemDefaultZone());
+    /** A Jinja chat template from a model's metadata; bos and eos are the texts of those special tokens. */
+    public static ChatTemplate jinja(String source, String bosToken, String eosToken) {
+        return jinja(source, bosToken, eosToken, Clock.systemDefaultZone());
     }
 
-    /** As {@link #jinja(String, String, String, ChatTemplate)}; {@code strftime_now} reads {@code clock}. */
-    static ChatTemplate jinja(String source, String bosToken, String eosToken, ChatTemplate fallback, Clock clock) {
+    /** As {@link #jinja(String, String, String)}; {@code strftime_now} reads {@code clock}. */
+    static ChatTemplate jinja(String source, String bosToken, String eosToken, Clock clock) {
         return new ChatTemplate("the model's Jinja chat template",
-                new JinjaRenderer(source, bosToken, eosToken, clock), null, fallback,
+                new JinjaRenderer(source, bosToken, eosToken, clock), null,
                 ThinkingOptions.detect(source, ThinkingOptions.NO_BUDGET));
     }
 
     /** A renderer of another kind (llama.cpp's built-in templates, or a test's): text turns only. */
     static ChatTemplate of(String description, Renderer renderer) {
-        return new ChatTemplate(description, null, renderer, null, null);
+        return new ChatTemplate(description, null, renderer, null);
     }
 
     /**
@@ -154,19 +149,7 @@ final class ChatTemplate {
             }
             return align(renderer.apply(turns, addGenerationPrompt), renderer.apply(marked, addGenerationPrompt), data);
         }
-        String real;
-        try {
-            real = jinja.render(data.messages(false), data.tools(false), addGenerationPrompt);
-        } catch (UnsupportedTemplateException e) {
-            if (fallback == null) {
-                throw e;
-            }
-            if (!fellBack) {
-                fellBack = true;
-                log.warn("{}; using {} instead", e.getMessage(), fallback.description());
-            }
-            return fallback.render(turns, tools, addGenerationPrompt);
-        }
+        String real = jinja.render(data.messages(false), data.tools(false), addGenerationPrompt);
         return align(real, jinja.render(data.messages(true), data.tools(true), addGenerationPrompt), data);
     }
 
@@ -430,6 +413,11 @@ final class ChatTemplate {
                     .withLstripBlocks(false) // done by JinjaSource: Jinjava's strips mid-line too
                     .withFailOnUnknownTokens(false)
                     .withElResolver(RESOLVER)
+                    .withExecutionMode(PYTHON_OUTPUT)
+                    // macros that call themselves (schema printers: Gemma 4, GigaChat); Jinjava renders nothing
+                    // for such a call by default. Deep enough for schemas nested as deep as the adapter accepts.
+                    .withEnableRecursiveMacroCalls(true)
+                    .withMaxMacroRecursionDepth(MAX_MACRO_DEPTH)
                     .withLegacyOverrides(LegacyOverrides.newBuilder() // Python Jinja's behaviour where they differ
                             .withUseTrimmingForNotesAndExpressions(true)
                             .withParseWhitespaceControlStrictly(true)
@@ -446,6 +434,7 @@ final class ChatTemplate {
                     JinjaFunctions.class, "strftimeNow", String.class));
             jinjava.getGlobalContext().registerFilter(new ToJson());
             jinjava.getGlobalContext().registerFilter(new Items());
+            jinjava.getGlobalContext().registerFilter(new Trim());
             jinjava.getGlobalContext().registerExpTest(new IsIterable());
             jinjava.getGlobalContext().registerTag(new GenerationTag());
             this.clock = clock;
@@ -474,7 +463,9 @@ final class ChatTemplate {
                                 + refusal.getMessage());
                     }
                 }
-                if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                // Jinjava only warns when a macro recurses too deep, and writes nothing for the call
+                boolean tooDeep = error.getMessage() != null && error.getMessage().startsWith("Max recursion limit");
+                if (error.getSeverity() == TemplateError.ErrorType.FATAL || tooDeep) {
                     throw new UnsupportedTemplateException("the model's Jinja chat template could not be rendered ("
                             + error.getMessage() + ")");
                 }
@@ -502,6 +493,47 @@ final class ChatTemplate {
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             return filter(var, interpreter, args, Map.of());
+        }
+    }
+
+    private static final int MAX_MACRO_DEPTH = 200;
+
+    /** Writes {@code {{ ... }}} values as Python does where Jinjava differs: a boolean as True or False. */
+    private static final ExecutionMode PYTHON_OUTPUT = new ExecutionMode() {
+        @Override
+        public void prepareContext(com.hubspot.jinjava.interpret.Context context) {
+            context.setExpressionStrategy(new PythonOutput());
+        }
+    };
+
+    /** Jinjava's DefaultExpressionStrategy without nested interpretation (Python has none), booleans as Python's. */
+    private static final class PythonOutput implements ExpressionStrategy {
+        @Override
+        public RenderedOutputNode interpretOutput(ExpressionToken token, JinjavaInterpreter interpreter) {
+            Object value = interpreter.resolveELExpression(token.getExpr(), token.getLineNumber());
+            String text = value instanceof Boolean b ? (b ? "True" : "False") : interpreter.getAsString(value);
+            if (interpreter.getContext().isAutoEscape() && !(value instanceof SafeString)) {
+                text = EscapeFilter.escapeHtmlEntities(text);
+            }
+            return new RenderedOutputNode(text);
+        }
+    }
+
+    /**
+     * Jinja's {@code trim}, where Jinjava writes a missing value as "null": Jinjava has one null for Python's None
+     * and Undefined, and an undefined value (a parameter without description, say) is what templates trim.
+     */
+    private static final class Trim implements Filter {
+        private final TrimFilter jinjava = new TrimFilter();
+
+        @Override
+        public String getName() {
+            return "trim";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return var == null ? "" : jinjava.filter(var, interpreter, args);
         }
     }
 

@@ -58,7 +58,13 @@ public final class MoiEngine implements Engine {
 
     private final NativeModel model;
     private final DecodeLoop loop;
-    private final ChatTemplate chatTemplate; // null for a model without one
+    /**
+     * The template a model without {@code tokenizer.chat_template} is prompted with: the one llama.cpp's own
+     * server uses then (common_chat_templates_init falls back to chatml).
+     */
+    static final String BUILTIN_TEMPLATE = "chatml";
+
+    private final ChatTemplate chatTemplate;
     private final Object lock = new Object();
     private final ArrayDeque<Job> queue = new ArrayDeque<>();
     private Thread decodingThread; // guarded by lock; started on demand, ends when idle
@@ -70,11 +76,9 @@ public final class MoiEngine implements Engine {
                       int prefillChunk) {
         this.model = model;
         this.loop = new DecodeLoop(model, () -> closed, offPath, prefillChunk);
-        this.chatTemplate = model.chatTemplate() == null ? null : ChatTemplate.jinja(model.chatTemplate(),
-                model.bosText(), model.eosText(), ChatTemplate.of("llama.cpp's built-in chat template",
-                        (turns, addAssistantPrefix) -> model.applyBuiltinTemplate(
-                                turns.stream().map(ChatTurn::role).toList(),
-                                turns.stream().map(ChatTurn::content).toList(), addAssistantPrefix)));
+        this.chatTemplate = model.chatTemplate() != null
+                ? ChatTemplate.jinja(model.chatTemplate(), model.bosText(), model.eosText())
+                : builtinTemplate(model);
         boolean verified = VerifiedArchitectures.isVerified(model.runtime(), model.architecture());
         this.moiAllowed = verified || allowUnverifiedArchitecture;
         if (!verified && allowUnverifiedArchitecture) {
@@ -86,6 +90,16 @@ public final class MoiEngine implements Engine {
             log.info("architecture '{}' is not verified for MoI on llama.cpp {}: only MoiMode.OFF runs",
                     model.architecture(), model.runtime().label());
         }
+    }
+
+    private static ChatTemplate builtinTemplate(NativeModel model) {
+        ChatTemplate template = ChatTemplate.of("llama.cpp's built-in chat template '" + BUILTIN_TEMPLATE + "'",
+                (turns, addAssistantPrefix) -> model.applyBuiltinTemplate(BUILTIN_TEMPLATE,
+                        turns.stream().map(ChatTurn::role).toList(),
+                        turns.stream().map(ChatTurn::content).toList(), addAssistantPrefix));
+        log.warn("model {} has no chat template (tokenizer.chat_template; a base model?): chat prompts use {}",
+                model.name(), template.description());
+        return template;
     }
 
     /** Loads the model; throws {@link ModelFileException} naming the problem for a bad file. */
@@ -230,9 +244,11 @@ public final class MoiEngine implements Engine {
     /**
      * Formats messages with the model's own chat template (its Jinja source, defaults such as a default system
      * message included); addAssistantPrefix opens the assistant's turn. Message contents stay text: special
-     * tokens written in them are not parsed.
+     * tokens written in them are not parsed. A model without a template is prompted in llama.cpp's built-in
+     * {@code chatml} format, as llama.cpp's server does (a warning in the log says so at load).
      *
-     * @throws MoiEngineException for a model without a chat template (a base model: pass a raw prompt)
+     * @throws MoiEngineException for a template that cannot be rendered as Python's Jinja renders it (the
+     *                            message names the construct)
      */
     @Override
     public PromptText applyChatTemplate(List<ChatTurn> messages, boolean addAssistantPrefix) {
@@ -245,13 +261,9 @@ public final class MoiEngine implements Engine {
         Objects.requireNonNull(messages, "messages");
         Objects.requireNonNull(tools, "tools");
         ensureOpen();
-        if (chatTemplate == null) {
-            throw new MoiEngineException("model " + model.name() + " has no chat template (a base model?); "
-                    + "pass a raw prompt instead");
-        }
         try {
             return chatTemplate.render(messages, tools, addAssistantPrefix);
-        } catch (LlamaCppException e) { // llama.cpp's built-in templates, the fallback
+        } catch (LlamaCppException e) { // llama.cpp's built-in template, for a model without one
             throw fromBinding(e);
         }
     }
@@ -261,9 +273,9 @@ public final class MoiEngine implements Engine {
         return model.chatTemplate();
     }
 
-    /** Whether the model carries a chat template (instruction-tuned models do, base models usually not). */
-    public boolean hasChatTemplate() {
-        return model.chatTemplate() != null;
+    /** Which template chat prompts are rendered with, as the log names it. */
+    String chatTemplateDescription() {
+        return chatTemplate.description();
     }
 
     /** Token count of a prompt, as the decode loop tokenizes it (BOS included where the model adds one). */

@@ -250,15 +250,13 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /**
-     * Formats messages with llama.cpp's built-in template formats, recognised from the model's template text
-     * by llama.cpp's heuristics (used when the Jinja template cannot be rendered).
+     * Formats messages with one of llama.cpp's built-in template formats, named as llama.cpp names them
+     * ({@code chatml}, {@code llama3}, ...; for a model without a template of its own).
      */
-    public String applyBuiltinTemplate(List<String> roles, List<String> contents, boolean addAssistantPrefix) {
+    public String applyBuiltinTemplate(String templateName, List<String> roles, List<String> contents,
+                                       boolean addAssistantPrefix) {
         ensureOpen();
-        if (chatTemplate == null) {
-            throw new LlamaCppException("model " + file.name() + " has no chat template (a base model?); "
-                    + "pass a raw prompt instead");
-        }
+        Objects.requireNonNull(templateName, "templateName");
         List<Memory> keepAlive = new ArrayList<>();
         Memory messages = new Memory((long) Math.max(1, roles.size()) * 2 * Native.POINTER_SIZE);
         int totalBytes = 0;
@@ -272,13 +270,13 @@ public final class NativeModel implements AutoCloseable {
             messages.setPointer((long) (i * 2 + 1) * Native.POINTER_SIZE, content);
         }
         byte[] buf = new byte[totalBytes * 2 + 256];
-        int n = lib.llama_chat_apply_template(chatTemplate, messages, roles.size(), addAssistantPrefix, buf, buf.length);
+        int n = lib.llama_chat_apply_template(templateName, messages, roles.size(), addAssistantPrefix, buf, buf.length);
         if (n > buf.length) {
             buf = new byte[n];
-            n = lib.llama_chat_apply_template(chatTemplate, messages, roles.size(), addAssistantPrefix, buf, buf.length);
+            n = lib.llama_chat_apply_template(templateName, messages, roles.size(), addAssistantPrefix, buf, buf.length);
         }
         if (n < 0) {
-            throw new LlamaCppException("llama.cpp does not recognise the chat template of " + file.name());
+            throw new LlamaCppException("llama.cpp has no built-in chat template named '" + templateName + "'");
         }
         keepAlive.clear();
         return new String(buf, 0, n, StandardCharsets.UTF_8);

@@ -101,7 +101,7 @@ class ChatTemplateCorpusIT {
             }
         }
         assertThat(ThinkingOptions.detect(r1.template(), 10)).isEqualTo(ThinkingOptions.think(10));
-        String prompt = ChatTemplate.jinja(r1.template(), r1.bos(), r1.eos(), null, CLOCK).render(List.of(
+        String prompt = ChatTemplate.jinja(r1.template(), r1.bos(), r1.eos(), CLOCK).render(List.of(
                 new ChatTurn("user", "first question"),
                 new ChatTurn("assistant", "<think>\nsecret reasoning\n</think>\n\nvisible answer"),
                 new ChatTurn("user", "second question")), true).asString();
@@ -121,7 +121,7 @@ class ChatTemplateCorpusIT {
         String actual;
         String outcome;
         try {
-            actual = ChatTemplate.jinja(source.template(), source.bos(), source.eos(), null, CLOCK)
+            actual = ChatTemplate.jinja(source.template(), source.bos(), source.eos(), CLOCK)
                     .render(turns(conv), tools(conv), conv.path("add_generation_prompt").asBoolean(true)).asString();
             outcome = "rendered";
         } catch (IllegalArgumentException e) { // the template refused the conversation (raise_exception)

@@ -37,7 +37,7 @@ class PromptInjectionIT {
         EngineConfig config = TestRuntime.config(TestModels.defaultModel()).withContextSize(1024);
         engine = MoiEngine.load(config);
         model = NativeModel.load(NativeParams.toLoadParams(config));
-        template = ChatTemplate.jinja(model.chatTemplate(), model.bosText(), model.eosText(), null);
+        template = ChatTemplate.jinja(model.chatTemplate(), model.bosText(), model.eosText());
     }
 
     @AfterAll

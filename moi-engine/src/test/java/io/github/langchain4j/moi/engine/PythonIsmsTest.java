@@ -17,11 +17,43 @@ class PythonIsmsTest {
 
     /**
      * Renders a template that reads no message: its whole output is markup. {@code yn(b)} prints a boolean as
-     * y or n (Jinjava prints true/false where Python prints True/False).
+     * y or n, to test a condition apart from how booleans print.
      */
     private static String render(String template) {
-        return ChatTemplate.jinja("{% macro yn(b) %}{{ 'y' if b else 'n' }}{% endmacro %}" + template, "<s>", "</s>", null).render(List.of(new ChatTurn("user", "x")), false)
+        return ChatTemplate.jinja("{% macro yn(b) %}{{ 'y' if b else 'n' }}{% endmacro %}" + template, "<s>", "</s>").render(List.of(new ChatTurn("user", "x")), false)
                 .asString();
+    }
+
+    // --- values written to the output ---
+
+    @Test
+    void booleans_written_to_the_output_print_as_python_prints_them() {
+        // jinja2 3.1: "True False True|False"
+        assertThat(render("{{ true }} {{ false }} {{ 1 == 1 }}|{% set d = {'on': false} %}{{ d.on }}"))
+                .isEqualTo("True False True|False");
+    }
+
+    @Test
+    void a_missing_value_trimmed_prints_nothing_as_pythons_undefined_does() {
+        // Hermes 2 Pro / Hermes 3 write a parameter's description|trim, which is missing for most parameters;
+        // jinja2 3.1: "[x: ][x: a]"
+        assertThat(render("{% set p = {} %}[{{ 'x: ' + p.description|trim }}]"
+                + "{% set q = {'description': ' a '} %}[{{ 'x: ' + q.description|trim }}]")).isEqualTo("[x: ][x: a]");
+    }
+
+    @Test
+    void a_macro_calls_itself_as_schema_printers_do() {
+        // Gemma 4's format_argument, GigaChat's json_schema_to_typescript; jinja2 3.1: "[<a>,[<b>,<c>]]"
+        assertThat(render("{% macro f(a) %}{% if a is string %}<{{ a }}>{% else %}[{% for i in a %}{{ f(i) }}"
+                + "{% if not loop.last %},{% endif %}{% endfor %}]{% endif %}{% endmacro %}{{ f(['a', ['b', 'c']]) }}"))
+                .isEqualTo("[<a>,[<b>,<c>]]");
+    }
+
+    @Test
+    void a_macro_that_recurses_too_deep_is_an_error_not_empty_text() {
+        assertThatThrownBy(() -> render("{% macro g(n) %}{% if n > 0 %}{{ g(n - 1) }}{% endif %}{% endmacro %}{{ g(1000) }}"))
+                .isInstanceOf(MoiEngineException.class)
+                .hasMessageContaining("Max recursion limit");
     }
 
     // --- Python string methods (PythonStringMethods) ---
@@ -63,7 +95,7 @@ class PythonIsmsTest {
 
     @Test
     void string_methods_read_message_content_and_keep_it_data() {
-        PromptText prompt = ChatTemplate.jinja("{% for m in messages %}<{{ m.content.strip() }}>{% endfor %}", "", "", null)
+        PromptText prompt = ChatTemplate.jinja("{% for m in messages %}<{{ m.content.strip() }}>{% endfor %}", "", "")
                 .render(HELLO, false);
         assertThat(prompt.asString()).isEqualTo("<Hello, World>");
         assertThat(prompt.parts()).contains(new PromptText.Part("Hello, World", false));
@@ -136,7 +168,7 @@ class PythonIsmsTest {
 
     @Test
     void a_text_written_with_tojson_stays_data() {
-        PromptText prompt = ChatTemplate.jinja("{% for m in messages %}{{ m.content | tojson }}{% endfor %}", "", "", null)
+        PromptText prompt = ChatTemplate.jinja("{% for m in messages %}{{ m.content | tojson }}{% endfor %}", "", "")
                 .render(List.of(new ChatTurn("tool", "{\"t\": 21}")), false);
         assertThat(prompt.asString()).isEqualTo("\"{\\\"t\\\": 21}\"");
         assertThat(prompt.parts()).contains(new PromptText.Part("{\\\"t\\\": 21}", false));

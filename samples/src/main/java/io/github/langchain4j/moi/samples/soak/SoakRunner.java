@@ -136,8 +136,7 @@ public final class SoakRunner {
         for (int i = 0; i < settings.requests(); i++) {
             MoiMode mode = MoiMode.values()[i % MoiMode.values().length];
             String question = QUESTIONS[random.nextInt(QUESTIONS.length)];
-            PromptText prompt = engine.hasChatTemplate()
-                    ? engine.applyChatTemplate(List.of(new ChatTurn("user", question)), true) : PromptText.text(question);
+            PromptText prompt = engine.applyChatTemplate(List.of(new ChatTurn("user", question)), true);
             int maxTokens = 1 + random.nextInt(settings.maxTokens());
             // about one request in four is cancelled at a random step
             int cancelAt = random.nextInt(4) == 0 ? random.nextInt(maxTokens + 1) : Integer.MAX_VALUE;
