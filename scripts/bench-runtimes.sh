@@ -61,7 +61,7 @@ printf '\n$ scripts/bench-runtimes.sh --model %s --threads %s --tokens %s --roun
   "$(basename "$model")" "$threads" "$tokens" "$rounds" "$(date -u +%Y-%m-%dT%H:%MZ)" \
   "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 python3 - "$out" <<'EOF'
-import json, re, sys
+import json, sys
 out = sys.argv[1]
 
 def last_json(path):
@@ -113,8 +113,9 @@ for runtime in ("b4916", "current"):
     for mode in ("OFF", "MOI"):
         line(f"ours {mode} / llama.cpp alone, {runtime}:", f"ours {mode}, {runtime}", f"llama.cpp alone, {runtime}")
 line("java-llama.cpp / llama.cpp alone, b4916:", "java-llama.cpp (b4916)", "llama.cpp alone, b4916")
-print(f"(llama.cpp alone: ./moi bench's worker timing llama_decode through JNA, no sampling, no MoI; generated = 1000 / ms "
-      f"of a 1-input step; prompt = {alone_current[2]} / the extra ms of a {alone_current[2]}-token prompt chunk in a step of 3 inputs. "
-      f"Ours' prompt figure is prompt tokens / time to first token of ~30-token prompts, so its prompt ratios are rough)")
+chunk = alone_current[2]
+print("llama.cpp alone: ./moi bench's worker timing llama_decode through JNA, no sampling, no MoI; generated = 1000 / ms")
+print(f"of a 1-input step; prompt = {chunk} / the extra ms of a {chunk}-token prompt chunk in a step of 3 inputs. Ours' prompt")
+print("figure is prompt tokens / time to first token of ~30-token prompts, so the prompt ratios are rough.")
 EOF
 say "raw results in $out"
