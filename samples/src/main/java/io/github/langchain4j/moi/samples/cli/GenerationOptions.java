@@ -14,14 +14,12 @@ import io.github.langchain4j.moi.engine.ThinkThenAnswer;
 import io.github.langchain4j.moi.engine.ThinkingOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import picocli.CommandLine.IDefaultValueProvider;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +54,7 @@ final class GenerationOptions {
                     + ", else the library's default model).")
     Path model;
 
-    @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class, order = 2,
+    @Option(names = "--mode", paramLabel = "MODE", converter = EngineValueConverters.Mode.class, order = 2,
             description = "How generated tokens are fed back: moi, direct or off (default: ${DEFAULT-VALUE}).")
     MoiMode mode;
 
@@ -68,12 +66,12 @@ final class GenerationOptions {
             description = "Tokens of the raw distribution in the mixture's support (default: ${DEFAULT-VALUE}).")
     int mixTopK;
 
-    @Option(names = "--support", paramLabel = "S", converter = SupportConverter.class, order = 4,
+    @Option(names = "--support", paramLabel = "S", converter = EngineValueConverters.Support.class, order = 4,
             description = "A sampled token outside the top --mix-top-k: extended adds it to the mixture, reference "
                     + "keeps the top k only, as the MoI authors' code (default: ${DEFAULT-VALUE}).")
     MoiSupport support;
 
-    @Option(names = "--scope", paramLabel = "SCOPE", converter = ScopeConverter.class, order = 4,
+    @Option(names = "--scope", paramLabel = "SCOPE", converter = EngineValueConverters.Scope.class, order = 4,
             description = "Where MoI's mixture is fed: all generated tokens, only the thinking segment's, or only "
                     + "the answer's (default: ${DEFAULT-VALUE}).")
     MoiScope scope;
@@ -288,42 +286,6 @@ final class GenerationOptions {
                 throw e;
             }
             throw OptionFlags.usageError(command, e);
-        }
-    }
-
-    /** Parses {@code --mode} with {@link MoiMode#parse}, whose message lists the valid names. */
-    static final class ModeConverter implements ITypeConverter<MoiMode> {
-        @Override
-        public MoiMode convert(String value) {
-            try {
-                return MoiMode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** Parses {@code --support} with {@link MoiSupport#parse}, whose message lists the valid names. */
-    static final class SupportConverter implements ITypeConverter<MoiSupport> {
-        @Override
-        public MoiSupport convert(String value) {
-            try {
-                return MoiSupport.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** Parses {@code --scope}: all, thinking or answer. */
-    static final class ScopeConverter implements ITypeConverter<MoiScope> {
-        @Override
-        public MoiScope convert(String value) {
-            try {
-                return MoiScope.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.langchain4j.moi.engine.ThinkingOptions;
 import io.github.langchain4j.moi.engine.SamplingOptions;
 import io.github.langchain4j.moi.model.KnownModel;
 import io.github.langchain4j.moi.samples.cli.DefaultModelLocator;
+import io.github.langchain4j.moi.samples.cli.EngineValueConverters;
 import io.github.langchain4j.moi.samples.cli.OptionFlags;
 import io.github.langchain4j.moi.samples.cli.SafeFiles;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -118,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
     int mixTopK = MoiOptions.DEFAULT_MIX_TOP_K;
 
     @Option(names = "--scope", paramLabel = "SCOPE", order = 13,
-            converter = ScopeConverter.class,
+            converter = EngineValueConverters.Scope.class,
             description = "Where MoI's mixture is fed: all, thinking or answer (default: all).")
     MoiScope scope = MoiScope.ALL;
 
@@ -173,18 +174,6 @@ public final class EvalCommand implements Callable<Integer> {
     boolean verbose;
 
     private final Function<EngineConfig, Solver.Loaded> loader;
-
-    /** Parses {@code --scope} with {@link MoiScope#parse}, whose message lists the valid names. */
-    static final class ScopeConverter implements picocli.CommandLine.ITypeConverter<MoiScope> {
-        @Override
-        public MoiScope convert(String value) {
-            try {
-                return MoiScope.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
 
     public EvalCommand() {
         this.loader = this::loadModel;

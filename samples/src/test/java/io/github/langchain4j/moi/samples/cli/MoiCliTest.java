@@ -58,6 +58,15 @@ class MoiCliTest {
     }
 
     @Test
+    void unknownSupportExitsTwoNamingTheSupportAndTheValidValues() {
+        CliRun run = CliRun.run("generate", "--prompt", "hi", "--support", "bogus");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("moi: ").contains("--support", "'bogus'", "extended, reference");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void modeIsCaseInsensitive() {
         CliRun run = CliRun.run("generate", "--prompt", "hi", "--mode", "DIRECT", "--model", "/no/such/model.gguf");
 

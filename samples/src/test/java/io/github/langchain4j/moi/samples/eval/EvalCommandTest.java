@@ -203,6 +203,8 @@ class EvalCommandTest {
         assertThat(err).contains("unknown MoI mode 'fast'");
         assertThat(run(0, "--top-p", "2")).isEqualTo(2);
         assertThat(err).contains("topP");
+        assertThat(run(0, "--scope", "middle")).isEqualTo(2);
+        assertThat(err).contains("--scope", "unknown MoI scope 'middle'");
     }
 
     @Test
