@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static io.github.langchain4j.moi.testing.Logits.maxAbs;
+import static io.github.langchain4j.moi.testing.Logits.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -97,21 +99,5 @@ class EmbeddingPathIT {
             model.readLogits(unscaled);
             assertThat(maxAbsDiff(viaToken, unscaled)).isGreaterThan(1e-2f * maxAbs(viaToken));
         }
-    }
-
-    private static float maxAbsDiff(float[] a, float[] b) {
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
-    }
-
-    private static float maxAbs(float[] a) {
-        float max = 0;
-        for (float v : a) {
-            max = Math.max(max, Math.abs(v));
-        }
-        return max;
     }
 }

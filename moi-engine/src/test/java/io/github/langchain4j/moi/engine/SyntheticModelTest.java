@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
+import static io.github.langchain4j.moi.testing.Logits.maxAbs;
+import static io.github.langchain4j.moi.testing.Logits.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -159,21 +161,5 @@ class SyntheticModelTest {
             assertThat(rows.generate(request, null).tokens())
                     .containsExactly(quantized.generate(request, null).tokens());
         }
-    }
-
-    static float maxAbsDiff(float[] a, float[] b) {
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
-    }
-
-    static float maxAbs(float[] a) {
-        float max = 0;
-        for (float v : a) {
-            max = Math.max(max, Math.abs(v));
-        }
-        return max;
     }
 }

@@ -1,7 +1,5 @@
 package io.github.langchain4j.moi.llamacpp;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.github.langchain4j.moi.testing.GgufWriter;
 import io.github.langchain4j.moi.testing.TinyArchModels;
@@ -11,6 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static io.github.langchain4j.moi.testing.Logits.maxAbs;
+import static io.github.langchain4j.moi.testing.Logits.maxAbsDiff;
 
 /**
  * Checks the MoI input path of one architecture on one llama.cpp runtime with a tiny random model: the next-token
@@ -129,8 +130,8 @@ final class ArchitectureCheck {
         for (int pos : positions) {
             for (int y : ys) {
                 binding.clearMemory(ctx);
-                check(decode(ctx, PROMPT, 0, pos, null), arch);
-                check(decode(ctx, new int[]{y}, pos, 1, null), arch);
+                check(RawBatch.decode(lib, ctx, PROMPT, 0, pos, null), arch);
+                check(RawBatch.decode(lib, ctx, new int[]{y}, pos, 1, null), arch);
                 float[] viaToken = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
                 float maxAbs = maxAbs(viaToken);
                 if (!(maxAbs > 1e-3f) || !Float.isFinite(maxAbs)) {
@@ -146,7 +147,7 @@ final class ArchitectureCheck {
                         row[i] = (float) (s * table[y * nEmbd + i]);
                     }
                     binding.removeFromMemory(ctx, 0, pos);
-                    check(decode(ctx, new int[]{y}, pos, 1, row), arch);
+                    check(RawBatch.decode(lib, ctx, new int[]{y}, pos, 1, row), arch);
                     float[] viaEmbd = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
                     worst.merge(scale, (double) (maxAbsDiff(viaToken, viaEmbd) / maxAbs), Math::max);
                 }
@@ -177,53 +178,5 @@ final class ArchitectureCheck {
         if (rc != 0) {
             throw new IllegalStateException("llama_decode returned " + rc + " for " + arch);
         }
-    }
-
-    /** Decodes count inputs from pos0 on, by id, or (row != null) one embedding row; logits for the last. */
-    private int decode(Pointer ctx, int[] tokens, int pos0, int count, float[] row) {
-        LlamaCpp.Batch.ByValue batch = new LlamaCpp.Batch.ByValue();
-        Memory tokenBuf = new Memory((long) count * Integer.BYTES);
-        tokenBuf.write(0, tokens, 0, count);
-        Memory embd = null;
-        if (row != null) {
-            embd = new Memory((long) row.length * Float.BYTES);
-            embd.write(0, row, 0, row.length);
-        }
-        Memory pos = new Memory((long) count * Integer.BYTES);
-        Memory nSeqId = new Memory((long) count * Integer.BYTES);
-        Memory seqId = new Memory(Integer.BYTES);
-        seqId.setInt(0, 0);
-        Memory seqIdPtrs = new Memory((long) count * Native.POINTER_SIZE);
-        Memory logits = new Memory(count);
-        for (int i = 0; i < count; i++) {
-            pos.setInt((long) i * Integer.BYTES, pos0 + i);
-            nSeqId.setInt((long) i * Integer.BYTES, 1);
-            seqIdPtrs.setPointer((long) i * Native.POINTER_SIZE, seqId);
-            logits.setByte(i, (byte) (i == count - 1 ? 1 : 0));
-        }
-        batch.n_tokens = count;
-        batch.token = row == null ? tokenBuf : null;
-        batch.embd = embd;
-        batch.pos = pos;
-        batch.n_seq_id = nSeqId;
-        batch.seq_id = seqIdPtrs;
-        batch.logits = logits;
-        return lib.llama_decode(ctx, batch);
-    }
-
-    private static float maxAbsDiff(float[] a, float[] b) {
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
-    }
-
-    private static float maxAbs(float[] a) {
-        float max = 0;
-        for (float v : a) {
-            max = Math.max(max, Math.abs(v));
-        }
-        return max;
     }
 }

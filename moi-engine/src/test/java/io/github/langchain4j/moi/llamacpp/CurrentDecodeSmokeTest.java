@@ -14,6 +14,8 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import static io.github.langchain4j.moi.testing.Logits.maxAbs;
+import static io.github.langchain4j.moi.testing.Logits.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -111,14 +113,9 @@ class CurrentDecodeSmokeTest {
         assertThat(lib.llama_memory_seq_rm(mem, 0, tokens.length - 1, -1)).isTrue();
         assertThat(decode(new int[]{last}, tokens.length - 1, embeddingRow(last))).isZero();
         float[] viaEmbd = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
-        float maxAbs = 0;
-        float maxDiff = 0;
-        for (int i = 0; i < nVocab; i++) {
-            maxAbs = Math.max(maxAbs, Math.abs(viaToken[i]));
-            maxDiff = Math.max(maxDiff, Math.abs(viaToken[i] - viaEmbd[i]));
-        }
+        float maxAbs = maxAbs(viaToken);
         assertThat(maxAbs).isGreaterThan(1f);
-        assertThat(maxDiff).isLessThanOrEqualTo(1e-3f * maxAbs);
+        assertThat(maxAbsDiff(viaToken, viaEmbd)).isLessThanOrEqualTo(1e-3f * maxAbs);
     }
 
     @Test
@@ -152,35 +149,7 @@ class CurrentDecodeSmokeTest {
 
     /** Decodes tokens at positions start.., by id, or (rows != null) as embedding rows; logits for the last. */
     private static int decode(int[] tokens, int start, float[] rows) {
-        int n = tokens.length;
-        LlamaCpp.Batch.ByValue batch = new LlamaCpp.Batch.ByValue();
-        Memory tokenBuf = new Memory((long) n * Integer.BYTES);
-        tokenBuf.write(0, tokens, 0, n);
-        Memory embd = null;
-        if (rows != null) {
-            embd = new Memory((long) rows.length * Float.BYTES);
-            embd.write(0, rows, 0, rows.length);
-        }
-        Memory pos = new Memory((long) n * Integer.BYTES);
-        Memory nSeqId = new Memory((long) n * Integer.BYTES);
-        Memory seqId = new Memory(Integer.BYTES);
-        seqId.setInt(0, 0);
-        Memory seqIdPtrs = new Memory((long) n * Native.POINTER_SIZE);
-        Memory logits = new Memory(n);
-        for (int i = 0; i < n; i++) {
-            pos.setInt((long) i * Integer.BYTES, start + i);
-            nSeqId.setInt((long) i * Integer.BYTES, 1);
-            seqIdPtrs.setPointer((long) i * Native.POINTER_SIZE, seqId);
-            logits.setByte(i, (byte) (i == n - 1 ? 1 : 0));
-        }
-        batch.n_tokens = n;
-        batch.token = rows == null ? tokenBuf : null;
-        batch.embd = embd;
-        batch.pos = pos;
-        batch.n_seq_id = nSeqId;
-        batch.seq_id = seqIdPtrs;
-        batch.logits = logits;
-        return lib.llama_decode(ctx, batch);
+        return RawBatch.decode(lib, ctx, tokens, start, tokens.length, rows);
     }
 
     /** The token's row of token_embd.weight, read from the file and dequantized with ggml's to_float. */
