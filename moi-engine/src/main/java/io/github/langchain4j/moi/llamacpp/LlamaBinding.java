@@ -23,7 +23,12 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
     private static volatile LlamaBinding b4916;
     private static volatile LlamaBinding current;
 
-    private LlamaBinding() {
+    private final LlamaCommon lib;
+    private final LlamaRuntime runtime;
+
+    private LlamaBinding(LlamaCommon lib, LlamaRuntime runtime) {
+        this.lib = lib;
+        this.runtime = runtime;
     }
 
     /**
@@ -64,9 +69,13 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
     }
 
     /** The calls that are the same in both generations. */
-    abstract LlamaCommon lib();
+    final LlamaCommon lib() {
+        return lib;
+    }
 
-    abstract LlamaRuntime runtime();
+    final LlamaRuntime runtime() {
+        return runtime;
+    }
 
     /** Loads a model; null when llama.cpp could not (its log says why). */
     abstract Pointer loadModel(String path, int gpuLayers, boolean useMmap);
@@ -100,20 +109,11 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
     }
 
     static final class B4916 extends LlamaBinding {
-        private final LlamaCpp lib;
+        private final LlamaCpp lib; // the same library as lib(), typed for the calls only this generation has
 
         B4916(LlamaCpp lib) {
+            super(lib, LlamaRuntime.B4916);
             this.lib = lib;
-        }
-
-        @Override
-        LlamaCommon lib() {
-            return lib;
-        }
-
-        @Override
-        LlamaRuntime runtime() {
-            return LlamaRuntime.B4916;
         }
 
         @Override
@@ -158,20 +158,11 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
     }
 
     static final class Current extends LlamaBinding {
-        private final LlamaCppCurrent lib;
+        private final LlamaCppCurrent lib; // the same library as lib(), typed for the calls only this generation has
 
         Current(LlamaCppCurrent lib) {
+            super(lib, LlamaRuntime.CURRENT);
             this.lib = lib;
-        }
-
-        @Override
-        LlamaCommon lib() {
-            return lib;
-        }
-
-        @Override
-        LlamaRuntime runtime() {
-            return LlamaRuntime.CURRENT;
         }
 
         @Override
