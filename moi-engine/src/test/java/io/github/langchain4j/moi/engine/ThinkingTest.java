@@ -152,4 +152,23 @@ class ThinkingTest {
         assertThat(result.trace().stream().filter(step -> step.segment() == Segment.ANSWER)).hasSize(4);
         assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
     }
+
+    @Test
+    void an_answer_after_the_segment_is_never_empty_even_where_the_model_would_end_its_turn_at_once(@TempDir Path dir) {
+        // a copy of the model whose end-of-generation token is the answer's first token in the run above
+        GenerationResult usual = engine.generate(request(MoiScope.ALL, 8, 6, null), null);
+        int firstAnswerToken = usual.trace().stream().filter(step -> step.segment() == Segment.ANSWER)
+                .findFirst().orElseThrow().token();
+        Path file = TinyModel.writer(1, GgufWriter.GGML_F32).put("tokenizer.chat_template", TinyModel.R1_TEMPLATE)
+                .without("tokenizer.ggml.eos_token_id").putU32("tokenizer.ggml.eos_token_id", firstAnswerToken).write(dir.resolve("tiny-r1-eager.gguf"));
+        try (MoiEngine eager = MoiEngine.load(EngineConfig.of(file).withContextSize(256).withThreads(1))) {
+            PromptText prompt = eager.applyChatTemplate(List.of(new ChatTurn("user", "the quick brown fox")), true);
+            GenerationResult result = eager.generate(new GenerationRequest(prompt, SamplingOptions.GREEDY,
+                    MoiOptions.DEFAULTS, 6, List.of(), null, true,
+                    ThinkingOptions.detect(eager.chatTemplateSource(), 8)), null);
+            assertThat(result.text()).as("the answer, with the end of generation held back at its start").isNotBlank();
+            assertThat(result.trace().stream().filter(step -> step.segment() == Segment.ANSWER).findFirst()
+                    .orElseThrow().token()).isNotEqualTo(firstAnswerToken);
+        }
+    }
 }
