@@ -270,8 +270,9 @@ final class DecodeLoop {
             long logitsStart = System.nanoTime();
             if (seq.answerMustStart()) {
                 // after a thinking segment the answer is never empty: small models tend to end their turn right
-                // after the closing marker, having written the answer inside their thinking
-                model.suppressEndOfGeneration(batchIndex);
+                // after the closing marker, having written the answer inside their thinking; control tokens are
+                // held back too, as they print nothing
+                model.suppressEndAndControlTokens(batchIndex);
             }
             if (seq.feedback.readsLogits()) {
                 model.readLogits(batchIndex, logits); // raw logits, before the sampler's temperature and truncation

@@ -31,7 +31,7 @@ public final class NativeModel implements AutoCloseable {
     private final Pointer ctx;
     private final Pointer vocab;
     private final int nVocab;
-    private int[] endOfGeneration; // lazily: a scan of the vocabulary
+    private int[] endAndControl; // lazily: a scan of the vocabulary
     private final int nEmbd;
     private final int nCtx;       // per sequence
     private final int nSequences;
@@ -499,27 +499,29 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /**
-     * Makes the end-of-generation tokens impossible for input {@code batchIndex} of the last decode: their logits in
-     * llama.cpp's buffer become -infinity, so every later read and the sampler see them so.
+     * Makes the end-of-generation tokens and the other control tokens (they print nothing) impossible for input
+     * {@code batchIndex} of the last decode: their logits in llama.cpp's buffer become -infinity, so every later
+     * read and the sampler see them so.
      */
-    public void suppressEndOfGeneration(int batchIndex) {
+    public void suppressEndAndControlTokens(int batchIndex) {
         ensureOpen();
         Pointer logits = lib.llama_get_logits_ith(ctx, batchIndex);
         if (logits == null) {
             throw new LlamaCppException("no logits: nothing was decoded with logits requested");
         }
-        for (int token : endOfGenerationTokens()) {
+        for (int token : endAndControlTokens()) {
             logits.setFloat(4L * token, Float.NEGATIVE_INFINITY);
         }
     }
 
-    /** The vocabulary's end-of-generation tokens (end of turn, end of text...), found once. */
-    private int[] endOfGenerationTokens() {
-        if (endOfGeneration == null) {
-            endOfGeneration = IntStream.range(0, nVocab)
-                    .filter(token -> lib.llama_vocab_is_eog(vocab, token)).toArray();
+    /** The vocabulary's end-of-generation and control tokens, found once. */
+    private int[] endAndControlTokens() {
+        if (endAndControl == null) {
+            endAndControl = IntStream.range(0, nVocab)
+                    .filter(token -> lib.llama_vocab_is_eog(vocab, token) || lib.llama_vocab_is_control(vocab, token))
+                    .toArray();
         }
-        return endOfGeneration;
+        return endAndControl;
     }
 
     /** The logit of one token for input {@code batchIndex} of the last decode (reads 4 bytes, not the vocabulary). */
