@@ -268,6 +268,12 @@ final class DecodeLoop {
             token = seq.nextForced();
         } else {
             long logitsStart = System.nanoTime();
+            if (seq.answerMustStart()) {
+                // after a thinking segment the answer is never empty: small models tend to end their turn right
+                // after the closing marker, having written the answer inside their thinking; control tokens are
+                // held back too, as they print nothing
+                model.suppressEndAndControlTokens(batchIndex);
+            }
             if (seq.feedback.readsLogits()) {
                 model.readLogits(batchIndex, logits); // raw logits, before the sampler's temperature and truncation
             }
@@ -514,6 +520,7 @@ final class DecodeLoop {
         int count;
         int thinkingCount;
         int answerCount;
+        boolean answerHasText;
         int forcedAt = -1; // next index in closeTokens while the closing marker is fed, else -1
         int pos;
         int pendingToken;
@@ -565,7 +572,14 @@ final class DecodeLoop {
 
         @Override
         public void answer(String piece) {
+            answerHasText |= !piece.isBlank();
             emit(stops.append(piece));
+        }
+
+        /** Whether a thinking segment has ended and its answer has no visible text yet. */
+        boolean answerMustStart() {
+            return thinkingCount > 0 && !answerHasText && !forcing()
+                    && splitter.state() == SegmentSplitter.State.ANSWER;
         }
 
         void emit(String piece) {

@@ -12,8 +12,11 @@ import java.util.List;
  */
 public final class ThinkThenAnswer {
 
+    // Small models tend to finish inside their thinking and end the turn right after the closing marker: the
+    // instruction says that the reader sees only what follows it, so the final answer is written there again.
     public static final String INSTRUCTION = "Before you answer, think step by step between " + ThinkingOptions.OPEN
-            + " and " + ThinkingOptions.CLOSE + ". After " + ThinkingOptions.CLOSE + ", write only the answer.";
+            + " and " + ThinkingOptions.CLOSE + ". The user sees only what you write after " + ThinkingOptions.CLOSE
+            + ", so after it, write your final answer in full, in the form the user asked for.";
 
     /** The system message when the conversation has none (templates that add their own default are overridden). */
     public static final String DEFAULT_SYSTEM_MESSAGE = "You are a helpful assistant.";

@@ -56,6 +56,8 @@ interface LlamaCommon extends Library {
 
     boolean llama_vocab_is_eog(Pointer vocab, int token);
 
+    boolean llama_vocab_is_control(Pointer vocab, int token);
+
     boolean llama_vocab_get_add_bos(Pointer vocab);
 
     int llama_vocab_bos(Pointer vocab);

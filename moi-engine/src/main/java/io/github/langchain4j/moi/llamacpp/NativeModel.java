@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * A llama.cpp model and context loaded through the C API, with the few operations the decode loop needs.
@@ -30,6 +31,7 @@ public final class NativeModel implements AutoCloseable {
     private final Pointer ctx;
     private final Pointer vocab;
     private final int nVocab;
+    private int[] endAndControl; // lazily: a scan of the vocabulary
     private final int nEmbd;
     private final int nCtx;       // per sequence
     private final int nSequences;
@@ -494,6 +496,32 @@ public final class NativeModel implements AutoCloseable {
             throw new LlamaCppException("no logits: nothing was decoded with logits requested");
         }
         logits.read(0, out, 0, nVocab);
+    }
+
+    /**
+     * Makes the end-of-generation tokens and the other control tokens (they print nothing) impossible for input
+     * {@code batchIndex} of the last decode: their logits in llama.cpp's buffer become -infinity, so every later
+     * read and the sampler see them so.
+     */
+    public void suppressEndAndControlTokens(int batchIndex) {
+        ensureOpen();
+        Pointer logits = lib.llama_get_logits_ith(ctx, batchIndex);
+        if (logits == null) {
+            throw new LlamaCppException("no logits: nothing was decoded with logits requested");
+        }
+        for (int token : endAndControlTokens()) {
+            logits.setFloat(4L * token, Float.NEGATIVE_INFINITY);
+        }
+    }
+
+    /** The vocabulary's end-of-generation and control tokens, found once. */
+    private int[] endAndControlTokens() {
+        if (endAndControl == null) {
+            endAndControl = IntStream.range(0, nVocab)
+                    .filter(token -> lib.llama_vocab_is_eog(vocab, token) || lib.llama_vocab_is_control(vocab, token))
+                    .toArray();
+        }
+        return endAndControl;
     }
 
     /** The logit of one token for input {@code batchIndex} of the last decode (reads 4 bytes, not the vocabulary). */

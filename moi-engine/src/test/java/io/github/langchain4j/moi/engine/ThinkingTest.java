@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -151,5 +153,36 @@ class ThinkingTest {
         assertThat(result.text()).isNotBlank();
         assertThat(result.trace().stream().filter(step -> step.segment() == Segment.ANSWER)).hasSize(4);
         assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
+    }
+
+    /**
+     * A copy of the model in which the answer's first token of the usual run is an end-of-generation token, or a
+     * control token (it prints nothing): either would leave the answer empty.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"end of generation", "control"})
+    void an_answer_after_the_segment_is_never_empty_even_where_the_model_would_end_its_turn_at_once(String kind,
+                                                                                                   @TempDir Path dir) {
+        GenerationResult usual = engine.generate(request(MoiScope.ALL, 8, 6, null), null);
+        int firstAnswerToken = usual.trace().stream().filter(step -> step.segment() == Segment.ANSWER)
+                .findFirst().orElseThrow().token();
+        GgufWriter writer = TinyModel.writer(1, GgufWriter.GGML_F32).put("tokenizer.chat_template", TinyModel.R1_TEMPLATE);
+        if (kind.equals("control")) {
+            int[] types = TinyModel.tokenTypes();
+            types[firstAnswerToken] = 3;
+            writer.without("tokenizer.ggml.token_type").putArray("tokenizer.ggml.token_type", types);
+        } else {
+            writer.without("tokenizer.ggml.eos_token_id").putU32("tokenizer.ggml.eos_token_id", firstAnswerToken);
+        }
+        Path file = writer.write(dir.resolve("tiny-r1-eager.gguf"));
+        try (MoiEngine eager = MoiEngine.load(EngineConfig.of(file).withContextSize(256).withThreads(1))) {
+            PromptText prompt = eager.applyChatTemplate(List.of(new ChatTurn("user", "the quick brown fox")), true);
+            GenerationResult result = eager.generate(new GenerationRequest(prompt, SamplingOptions.GREEDY,
+                    MoiOptions.DEFAULTS, 6, List.of(), null, true,
+                    ThinkingOptions.detect(eager.chatTemplateSource(), 8)), null);
+            assertThat(result.text()).as("the answer, with the end of generation held back at its start").isNotBlank();
+            assertThat(result.trace().stream().filter(step -> step.segment() == Segment.ANSWER).findFirst()
+                    .orElseThrow().token()).isNotEqualTo(firstAnswerToken);
+        }
     }
 }

@@ -86,6 +86,12 @@ public final class GgufWriter {
         return add(key, TYPE_ARRAY, values);
     }
 
+    /** Drops a key written so far (to put it again with another value: a repeated key is a damaged file). */
+    public GgufWriter without(String key) {
+        kvs.removeIf(kv -> kv.key().equals(key));
+        return this;
+    }
+
     private GgufWriter add(String key, int type, Object value) {
         kvs.add(new Kv(key, type, value));
         return this;

@@ -64,15 +64,22 @@ public final class TinyModel {
         return tokens.toArray(String[]::new);
     }
 
+    /** Each token's llama_token_type: NORMAL 1, UNKNOWN 2, CONTROL 3, BYTE 6. */
+    public static int[] tokenTypes() {
+        int[] types = new int[tokens().length];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = i == 0 ? 2 : i < 3 ? 3 : i < 259 ? 6 : 1;
+        }
+        return types;
+    }
+
     /** A writer holding the whole model; {@code embdType} is the ggml type of token_embd.weight (F32, F16 or Q8_0). */
     public static GgufWriter writer(long seed, int embdType) {
         String[] tokens = tokens();
         int nVocab = tokens.length;
         float[] scores = new float[nVocab];
-        int[] types = new int[nVocab];
+        int[] types = tokenTypes();
         for (int i = 0; i < nVocab; i++) {
-            // llama_token_type: NORMAL 1, UNKNOWN 2, CONTROL 3, BYTE 6
-            types[i] = i == 0 ? 2 : i < 3 ? 3 : i < 259 ? 6 : 1;
             scores[i] = i < 259 ? 0f : -(i - 259) * 0.01f;
         }
         Random random = new Random(seed);

@@ -171,6 +171,6 @@ public final class EvalRunner {
         double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
         return new ResultRecord(problem.id(), mode.label(), seed, problem.isCorrect(completion.text()),
                 completion.tokens(), completion.finish(), Check.finalAnswer(completion.text()), completion.text(),
-                seconds, settings, problem.fingerprint());
+                seconds, settings, problem.fingerprint(), completion.thinking());
     }
 }

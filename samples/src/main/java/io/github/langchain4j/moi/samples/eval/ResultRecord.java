@@ -1,6 +1,7 @@
 package io.github.langchain4j.moi.samples.eval;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * One line of the results file: one problem, answered in one mode with one seed.
@@ -16,9 +17,17 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param seconds   generation time
  * @param settings  fingerprint of the run's settings (task, model, sampler...): a rerun resumes only with the same
  * @param problemHash  {@link Problem#fingerprint()} of the problem answered (null in files written before it existed)
+ * @param thinking  the thinking segment's text (think-then-answer or a reasoning model), absent when there was none
  */
 public record ResultRecord(String problem, String mode, long seed, boolean correct, int tokens, String finish,
-                           String answer, String response, double seconds, String settings, String problemHash) {
+                           String answer, String response, double seconds, String settings, String problemHash,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) String thinking) {
+
+    /** A result without thinking. */
+    public ResultRecord(String problem, String mode, long seed, boolean correct, int tokens, String finish,
+                        String answer, String response, double seconds, String settings, String problemHash) {
+        this(problem, mode, seed, correct, tokens, finish, answer, response, seconds, settings, problemHash, null);
+    }
 
     /** The resume key. */
     @JsonIgnore

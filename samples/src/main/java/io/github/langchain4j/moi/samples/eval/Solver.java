@@ -18,8 +18,13 @@ import java.util.Locale;
 /** Answers one prompt: the model behind the evaluation (an interface, so that tests can run without a model). */
 public interface Solver {
 
-    /** The generated answer. */
-    record Completion(String text, int tokens, String finish) {
+    /** The generated answer, and the thinking before it (empty when there was none). */
+    record Completion(String text, int tokens, String finish, String thinking) {
+
+        /** An answer without thinking. */
+        Completion(String text, int tokens, String finish) {
+            this(text, tokens, finish, "");
+        }
     }
 
     Completion solve(String userPrompt, SamplingOptions sampling, MoiOptions moi, int maxTokens);
@@ -51,7 +56,7 @@ public interface Solver {
             GenerationResult result = engine.generate(new GenerationRequest(prompt, sampling, moi, maxTokens,
                     List.of(), null, false, thinking), GenerationListener.NONE);
             return new Completion(result.text(), result.outputTokens(),
-                    result.finishReason().name().toLowerCase(Locale.ROOT));
+                    result.finishReason().name().toLowerCase(Locale.ROOT), result.thinking());
         };
     }
 }
