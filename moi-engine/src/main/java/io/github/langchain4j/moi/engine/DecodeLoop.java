@@ -184,6 +184,17 @@ final class DecodeLoop {
             }
             return;
         }
+        // the step is counted before any sequence advances: a caller woken by its result (which completes in
+        // advance) then reads timings that hold the step it ended in; only its Java time after the decode comes later
+        steps++;
+        inputs += n;
+        decodeNanos += decodeEnd - decodeStart;
+        if (reading != null) {
+            promptSteps++;
+            promptTokens += chunk;
+            promptDecodeNanos += decodeEnd - decodeStart;
+        }
+        javaNanos += decodeStart - start;
         long sampleBefore = sampleNanos;
         for (int i = 0; i < n; i++) {
             Sequence seq = stepped[i];
@@ -209,16 +220,7 @@ final class DecodeLoop {
                 }
             }
         }
-        long end = System.nanoTime();
-        steps++;
-        inputs += n;
-        decodeNanos += decodeEnd - decodeStart;
-        if (reading != null) {
-            promptSteps++;
-            promptTokens += chunk;
-            promptDecodeNanos += decodeEnd - decodeStart;
-        }
-        javaNanos += (decodeStart - start) + (end - decodeEnd) - (sampleNanos - sampleBefore);
+        javaNanos += (System.nanoTime() - decodeEnd) - (sampleNanos - sampleBefore);
     }
 
     /** A prompt still being read ends at once when its request is cancelled (or the engine closes). */

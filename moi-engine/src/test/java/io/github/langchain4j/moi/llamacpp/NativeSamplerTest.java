@@ -46,6 +46,41 @@ class NativeSamplerTest {
     }
 
     @Test
+    void greedyWithoutPenaltiesPicksLlamaCppsGreedyTokensWithoutHandingTheVocabularyToTheChain() {
+        LlamaCpp lib = NativeLibrary.get();
+        try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256).withThreads(1)
+                .withSequences(1))) {
+            int[] prompt = model.tokenize("once upon a time there was", true, false);
+            model.decodeTokens(prompt, 0, prompt.length, 0);
+            Pointer reference = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params());
+            lib.llama_sampler_chain_add(reference, lib.llama_sampler_init_greedy());
+            List<Integer> ours = new ArrayList<>();
+            List<Integer> theirs = new ArrayList<>();
+            try (NativeSampler sampler = model.newSampler(SamplerParams.GREEDY, null)) {
+                int pos = prompt.length;
+                for (int step = 0; step < STEPS; step++) {
+                    int token = sampler.sample();
+                    ours.add(token);
+                    theirs.add(lib.llama_sampler_sample(reference, model.contextPointer(), -1));
+                    if (model.isEndOfGeneration(token) || token != theirs.get(step)) {
+                        break;
+                    }
+                    model.decodeTokens(new int[]{token}, 0, 1, pos++);
+                }
+                assertThat(ours).isEqualTo(theirs).hasSizeGreaterThan(3);
+                assertThat(sampler.chainPasses()).as("the largest logit, found in Java").isZero();
+            } finally {
+                lib.llama_sampler_free(reference);
+            }
+            // sampling with a temperature still goes through llama.cpp's chain
+            try (NativeSampler sampler = model.newSampler(new SamplerParams(0.8, 40, 0.95, 0, 1, 0, 7, 0, 0, false), null)) {
+                sampler.sample();
+                assertThat(sampler.chainPasses()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void aGrammarThatAllowsNoTokenEndsWithAClearErrorInsteadOfAnUnconstrainedToken() {
         // no token can be a NUL character (the engine's validator refuses this grammar; the sampler checks too)
         try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256)

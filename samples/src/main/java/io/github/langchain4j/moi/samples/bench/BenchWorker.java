@@ -28,6 +28,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,30 +63,41 @@ public final class BenchWorker {
     private final int threads;
     private final int contextSize;
     private final int sequences;
+    /** The llama.cpp argument that names the bundled b4916 (a prefill chunk may follow it). */
+    static final String BUNDLED = "-";
+
     private final Path llamaCpp; // our engine's current llama.cpp build, null for the bundled b4916
+    private final int prefillChunk; // our engine's, 0 for its default
     private MoiEngine engine;
     private LlamaModel peer;
 
-    private BenchWorker(String engineKind, Path model, int threads, int contextSize, int sequences, Path llamaCpp) {
+    private BenchWorker(String engineKind, Path model, int threads, int contextSize, int sequences, Path llamaCpp,
+                        int prefillChunk) {
         this.engineKind = engineKind;
         this.llamaCpp = llamaCpp;
+        this.prefillChunk = prefillChunk;
         this.model = model;
         this.threads = threads;
         this.contextSize = contextSize;
         this.sequences = sequences;
     }
 
-    /** Arguments: {@code moi|peer MODEL THREADS CONTEXT SEQUENCES [LLAMA_CPP_FOLDER]}. */
+    /**
+     * Arguments: {@code moi|peer MODEL THREADS CONTEXT SEQUENCES [LLAMA_CPP_FOLDER|- [PREFILL_CHUNK]]} ({@code -}:
+     * the bundled b4916).
+     */
     public static void main(String[] args) throws Exception {
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // stray prints must not mix with the protocol
-        if (args.length != 5 && args.length != 6) {
+        if (args.length < 5 || args.length > 7) {
             protocol.println(REPLY + JSON.writeValueAsString(Map.of("error",
-                    "usage: moi|peer MODEL THREADS CONTEXT SEQUENCES [LLAMA_CPP_FOLDER]")));
+                    "usage: moi|peer MODEL THREADS CONTEXT SEQUENCES [LLAMA_CPP_FOLDER|- [PREFILL_CHUNK]]")));
             System.exit(2);
         }
+        Path llamaCpp = args.length >= 6 && !args[5].equals(BUNDLED) ? Path.of(args[5]) : null;
         BenchWorker worker = new BenchWorker(args[0], Path.of(args[1]), Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]), Integer.parseInt(args[4]), args.length == 6 ? Path.of(args[5]) : null);
+                Integer.parseInt(args[3]), Integer.parseInt(args[4]), llamaCpp,
+                args.length == 7 ? Integer.parseInt(args[6]) : 0);
         int status = 0;
         try {
             worker.load();
@@ -121,8 +133,9 @@ public final class BenchWorker {
             peer = new LlamaModel(new ModelParameters().setModel(model.toString()).setCtxSize(contextSize * sequences)
                     .setParallel(sequences).setThreads(threads).setThreadsBatch(threads).setGpuLayers(0));
         } else {
-            engine = MoiEngine.load(EngineConfig.of(model).withContextSize(contextSize).withThreads(threads)
-                    .withMaxSequences(sequences).withLlamaCppPath(llamaCpp));
+            EngineConfig config = EngineConfig.of(model).withContextSize(contextSize).withThreads(threads)
+                    .withMaxSequences(sequences).withLlamaCppPath(llamaCpp);
+            engine = MoiEngine.load(prefillChunk > 0 ? config.withPrefillChunk(prefillChunk) : config);
         }
     }
 
@@ -188,7 +201,10 @@ public final class BenchWorker {
         long start = System.nanoTime();
         long first = 0;
         int count = 0;
-        for (LlamaOutput ignored : peer().generate(params)) {
+        for (LlamaOutput output : peer().generate(params)) {
+            if (output.text.isEmpty()) { // the server's closing output carries no text: no token (ours counts tokens)
+                continue;
+            }
             if (first == 0) {
                 first = System.nanoTime();
             }
@@ -197,12 +213,16 @@ public final class BenchWorker {
         return runReply(promptTokens, count, start, first, System.nanoTime());
     }
 
-    private int generatedByPeer(String prompt, int tokens) {
-        int count = 0;
-        for (LlamaOutput ignored : peer().generate(new InferenceParameters(prompt).setTemperature(0f).setNPredict(tokens))) {
-            count++;
+    private int generatedByPeer(String prompt, int tokens, boolean cachePrompt, TokenTimes times) {
+        for (LlamaOutput output : peer().generate(new InferenceParameters(prompt).setTemperature(0f).setNPredict(tokens)
+                .setCachePrompt(cachePrompt))) {
+            if (!output.text.isEmpty()) { // the server's closing output may carry no text: it is no token
+                times.onText(output.text);
+            } else {
+                times.empty++;
+            }
         }
-        return count;
+        return times.count;
     }
 
     private static Map<String, Object> runReply(int promptTokens, int generated, long start, long first, long end) {
@@ -257,41 +277,118 @@ public final class BenchWorker {
 
     /**
      * Aggregate generated tokens/s of concurrent streams, stream s on prompt s, all started at once: MoI
-     * streams on our engine, standard greedy streams on the peer's server slots.
+     * streams on our engine, standard greedy streams on the peer's server slots. Two figures: all generated
+     * tokens over the whole time (each stream's prefill included), and the steady rate while all n streams
+     * generate (the tokens that arrive after the last stream's first token and up to the first stream's end),
+     * which is what llama.cpp's bound n x t(1) / t(n) speaks of.
+     *
+     * <p>Both engines read every prompt in full: the peer's server would otherwise reuse the whole prompt of
+     * its slot's last request (its {@code cache_prompt} is on by default) and decode one token where ours,
+     * whose prompt cache keeps whole blocks of {@link EngineConfig#prefillChunk()} tokens only, decodes the
+     * bench's ~50-token prompts again; {@code peerCachePrompt: true} measures the peer that way.
      */
     private Object streams(JsonNode request) throws Exception {
         int streams = request.path("streams").asInt();
         int tokens = request.path("tokens").asInt();
+        boolean peerCachePrompt = request.path("peerCachePrompt").asBoolean(false);
         List<String> prompts = new ArrayList<>();
         request.path("prompts").forEach(p -> prompts.add(p.asText()));
         ExecutorService pool = Executors.newFixedThreadPool(streams);
         DecodeTimings before = engine != null ? engine.timings() : null;
         try {
+            long[][] arrivals = new long[streams][]; // per stream, the time of each token's text
+            List<TokenTimes> all = new ArrayList<>();
             long start = System.nanoTime();
             List<Future<Integer>> futures = new ArrayList<>();
             for (int s = 0; s < streams; s++) {
                 String prompt = prompts.get(s % prompts.size());
+                TokenTimes times = new TokenTimes(tokens);
+                all.add(times);
+                arrivals[s] = times.nanos;
                 if (peer != null) {
-                    futures.add(pool.submit(() -> generatedByPeer(prompt, tokens)));
+                    futures.add(pool.submit(() -> generatedByPeer(prompt, tokens, peerCachePrompt, times)));
                 } else {
                     GenerationRequest r = GenerationRequest.of(PromptText.markup(prompt), SamplingOptions.GREEDY, MoiOptions.DEFAULTS, tokens);
-                    futures.add(pool.submit(() -> engine().generate(r, null).outputTokens()));
+                    futures.add(pool.submit(() -> {
+                        engine().generate(r, times);
+                        return times.count;
+                    }));
                 }
             }
+            int[] counts = new int[streams];
             int total = 0;
-            for (Future<Integer> f : futures) {
-                total += f.get();
+            for (int s = 0; s < streams; s++) {
+                counts[s] = futures.get(s).get();
+                total += counts[s];
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long end = System.nanoTime();
             Map<String, Object> reply = new LinkedHashMap<>();
             reply.put("generated", total);
-            reply.put("tokensPerSecond", total / seconds);
+            reply.put("tokensPerSecond", total / ((end - start) / 1e9));
+            reply.put("steadyTokensPerSecond", steadyRate(arrivals, counts));
+            // when the last stream had its first token: the prompts' reading (and the queue) before all generate
+            reply.put("allStartedMs", Arrays.stream(arrivals).mapToLong(a -> a[0]).max().orElse(start) / 1e6 - start / 1e6);
+            reply.put("outputsWithoutText", all.stream().mapToInt(t -> t.empty).sum());
             if (engine != null) {
-                reply.put("profile", profile(engine.timings().minus(before)));
+                DecodeTimings t = engine.timings().minus(before);
+                Map<String, Object> profile = profile(t);
+                // the wall time that no step accounts for: queueing, admission, the first hand-over to the thread
+                profile.put("outsideStepsMs", ((end - start) - t.decodeNanos() - t.sampleNanos() - t.javaNanos()) / 1e6);
+                reply.put("profile", profile);
             }
             return reply;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Tokens/s while every stream generates: the tokens that arrive after the last stream's first token, up to
+     * the first stream's last token, over that time (NaN when no such stretch exists). For one stream this is
+     * the single-stream rate after the first token.
+     */
+    static double steadyRate(long[][] arrivals, int[] counts) {
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        int[] known = new int[arrivals.length]; // the arrivals noted of each stream
+        for (int s = 0; s < arrivals.length; s++) {
+            known[s] = Math.min(counts[s], arrivals[s].length);
+            if (known[s] < 2) {
+                return Double.NaN;
+            }
+            from = Math.max(from, arrivals[s][0]);
+            to = Math.min(to, arrivals[s][known[s] - 1]);
+        }
+        if (to <= from) {
+            return Double.NaN;
+        }
+        int inside = 0;
+        for (int s = 0; s < arrivals.length; s++) {
+            for (int i = 0; i < known[s]; i++) {
+                if (arrivals[s][i] > from && arrivals[s][i] <= to) {
+                    inside++;
+                }
+            }
+        }
+        return inside / ((to - from) / 1e9);
+    }
+
+    /** The arrival time of each piece of text of one generation (a piece per token, for both engines' greedy text). */
+    private static final class TokenTimes implements GenerationListener {
+        final long[] nanos;
+        int empty; // the peer's outputs without text (not counted)
+        int count; // written by one thread at a time (the decoding thread, or the peer's caller), read after the end
+
+        TokenTimes(int capacity) {
+            nanos = new long[capacity + 1];
+        }
+
+        @Override
+        public void onText(String text) {
+            if (count < nanos.length) {
+                nanos[count] = System.nanoTime();
+            }
+            count++;
         }
     }
 
@@ -393,6 +490,8 @@ public final class BenchWorker {
         p.put("steps", t.steps());
         p.put("inputsPerStep", t.inputs() / steps);
         p.put("promptSteps", t.promptSteps());
+        p.put("promptTokens", t.promptTokens());
+        p.put("promptDecodeMs", t.promptDecodeNanos() / 1e6); // in all, part of decodeMs
         p.put("decodeMs", t.decodeNanos() / 1e6 / steps);
         p.put("sampleMs", t.sampleNanos() / 1e6 / steps);
         p.put("logitsMs", t.logitsNanos() / 1e6 / steps);
@@ -512,7 +611,7 @@ public final class BenchWorker {
             f.get();
         }
         for (int i = 0; i < requests; i++) {
-            ttft[i] = (first[i] - start) / 1e6;
+            ttft[i] = first[i] == 0 ? Double.NaN : (first[i] - start) / 1e6; // NaN: no text at all
         }
         return Map.of("ttftMs", ttft, "generationMs", generation, "sequences", engine().maxSequences());
     }

@@ -44,4 +44,21 @@ final class Stats {
         int rank = (int) Math.ceil(p / 100 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
+
+    /**
+     * Per request, how much longer it waited for its first token than its place in a first-come-first-served
+     * queue implies: request p (in the order submitted, all at once) on {@code sequences} sequences waits for
+     * floor(p / sequences) generations of {@code generationMs} before its own starts, so its excess is its TTFT
+     * minus that (its own prompt's reading stays in the excess).
+     */
+    static double[] queueExcessMs(double[] ttftMs, int sequences, double generationMs) {
+        if (sequences < 1) {
+            throw new IllegalArgumentException("sequences must be >= 1, was " + sequences);
+        }
+        double[] excess = new double[ttftMs.length];
+        for (int p = 0; p < ttftMs.length; p++) {
+            excess[p] = ttftMs[p] - (p / sequences) * generationMs;
+        }
+        return excess;
+    }
 }

@@ -43,6 +43,12 @@ final class WorkerProcess implements AutoCloseable {
     /** With our engine on the current llama.cpp built in {@code llamaCpp} (null: the bundled b4916). */
     static WorkerProcess start(String engine, Path model, int threads, int contextSize, int sequences, Path llamaCpp)
             throws IOException {
+        return start(engine, model, threads, contextSize, sequences, llamaCpp, 0);
+    }
+
+    /** With our engine's prefill chunk ({@code 0}: the engine's default). */
+    static WorkerProcess start(String engine, Path model, int threads, int contextSize, int sequences, Path llamaCpp,
+                               int prefillChunk) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         System.getProperties().stringPropertyNames().stream()
@@ -50,8 +56,11 @@ final class WorkerProcess implements AutoCloseable {
                 .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
                 engine, model.toString(), String.valueOf(threads), String.valueOf(contextSize), String.valueOf(sequences)));
-        if (llamaCpp != null) {
-            command.add(llamaCpp.toAbsolutePath().toString());
+        if (llamaCpp != null || prefillChunk > 0) {
+            command.add(llamaCpp != null ? llamaCpp.toAbsolutePath().toString() : BenchWorker.BUNDLED);
+        }
+        if (prefillChunk > 0) {
+            command.add(String.valueOf(prefillChunk));
         }
         Path log = Files.createTempFile("moi-bench-" + engine + "-", ".log");
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();

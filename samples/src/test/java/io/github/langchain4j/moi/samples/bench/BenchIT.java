@@ -64,6 +64,9 @@ class BenchIT {
             assertThat(profile.get("inputsPerStep").asDouble()).as(streams).isBetween(0.0, Double.parseDouble(streams));
         }
         assertThat(concurrency.get("1").get("llama_cpp_bound").asDouble()).isEqualTo(1.0);
+        // one stream: the steady rate is the rate after the first token, for both engines
+        assertThat(concurrency.get("1").get("steady_tps").asDouble()).isPositive();
+        assertThat(concurrency.get("1").get("peer_steady_tps").asDouble()).isPositive();
 
         for (String grammar : List.of("json", "tool")) {
             assertThat(json.get("grammar").get(grammar).get("ratio").asDouble()).as(grammar).isPositive();
@@ -75,8 +78,33 @@ class BenchIT {
         assertThat(longPrompt.get("running_tokens_meanwhile").asDouble()).isGreaterThanOrEqualTo(1000 / 64); // read in one go: at most 3
         JsonNode load = json.get("ttft_under_load");
         assertThat(load.get("p50_ms").asDouble()).isPositive().isLessThanOrEqualTo(load.get("p95_ms").asDouble());
+        assertThat(load.get("worst_excess_generations").isNumber()).as(load.toString()).isTrue();
+        assertThat(out).contains("beyond what the queue order implies");
         for (String inputs : List.of("1", "2", "3", "4")) {
             assertThat(concurrency.get("step_ms").get(inputs).asDouble()).as(inputs).isPositive();
         }
+    }
+
+    @Test
+    void theLoadSectionAloneRunsAtTheGivenPrefillChunk() throws Exception {
+        Path model = new ModelCache().resolve(KnownModel.DEFAULT);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = MoiCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8),
+                "bench", "--model", model.toString(), "--tokens", "4", "--rounds", "1", "--sections", "load",
+                "--prefill-chunk", "16");
+        String out = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8) + out).isZero();
+        List<String> lines = out.lines().toList();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertThat(json.has("single_stream")).isFalse();
+        assertThat(json.has("concurrency")).isFalse();
+        JsonNode longPrompt = json.get("long_prompt");
+        assertThat(longPrompt.get("prefill_chunk").asInt()).isEqualTo(16);
+        // the chunk reached the engine: 1,000 prompt tokens took about 63 steps of 16, each a token of the 3 running
+        // streams (in chunks of 64 it would have been about 16 steps, under 64 tokens)
+        assertThat(longPrompt.get("running_tokens_meanwhile").asDouble()).isGreaterThanOrEqualTo(120);
+        assertThat(json.get("ttft_under_load").get("p50_ms").asDouble()).isPositive();
     }
 }

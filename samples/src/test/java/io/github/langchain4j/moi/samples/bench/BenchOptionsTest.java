@@ -27,7 +27,8 @@ class BenchOptionsTest {
     @Test
     void badValuesAreUsageErrorsNamingTheOptionBeforeAnyWork() {
         for (String[] bad : new String[][] {{"--tokens", "-1"}, {"--tokens", "1"}, {"--tokens", "100000"},
-                {"--rounds", "0"}, {"--threads", "-3"}}) {
+                {"--rounds", "0"}, {"--threads", "-3"}, {"--prefill-chunk", "0"}, {"--prefill-chunk", "100000"},
+                {"--sections", "load,nonsense"}}) {
             long start = System.nanoTime();
             String[] result = run(bad[0], bad[1], "--model", "/no/such/model.gguf");
 

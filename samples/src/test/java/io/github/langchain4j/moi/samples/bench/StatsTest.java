@@ -27,6 +27,15 @@ class StatsTest {
     }
 
     @Test
+    void queueExcessIsTheWaitBeyondTheGenerationsAheadInTheQueue() {
+        // 2 sequences, generations of 1,000 ms: requests 0-1 start at once, 2-3 after one generation, 4 after two
+        double[] ttft = {100, 200, 1_100, 1_300, 4_500};
+        double[] excess = Stats.queueExcessMs(ttft, 2, 1_000);
+        assertThat(excess).containsExactly(100, 200, 100, 300, 2_500);
+        assertThatThrownBy(() -> Stats.queueExcessMs(ttft, 0, 1_000)).hasMessageContaining("sequences");
+    }
+
+    @Test
     void pairedRatioNeedsPairs() {
         assertThatThrownBy(() -> Stats.medianPairedRatio(List.of(1.0), List.of(1.0, 2.0), Double::doubleValue))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 vs 2");
