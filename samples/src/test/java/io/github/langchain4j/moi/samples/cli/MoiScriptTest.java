@@ -61,6 +61,7 @@ class MoiScriptTest {
             fi
             cp "$here/stub.jar" "$target/langchain4j-moi-samples-0.1.jar"
             cp "$here/stub.jar" "$target/lib/dependency.jar"
+            truncate -s 1M "$target/lib/sparse.bin"
             """;
 
     @TempDir
@@ -155,6 +156,21 @@ class MoiScriptTest {
         Result again = run("--version");
         assertThat(again.code()).isZero();
         assertThat(builds()).as("a finished build is used as it is").isEqualTo(2);
+    }
+
+    @Test
+    void aFileSystemThatAllocatesTheBuildsBlocksLaterDoesNotCauseARebuild() throws Exception {
+        assertThat(run("--version").code()).isZero();
+        // the same name, size and time, now with its blocks allocated: ls -l's "total" changes, the build does not
+        Path sparse = repo.resolve("samples/target/lib/sparse.bin");
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(sparse);
+        Files.write(sparse, new byte[(int) Files.size(sparse)]);
+        Files.setLastModifiedTime(sparse, time);
+
+        Result next = run("--version");
+
+        assertThat(next.code()).as(next.err()).isZero();
+        assertThat(builds()).as("a finished build is used as it is").isEqualTo(1);
     }
 
     @Test
