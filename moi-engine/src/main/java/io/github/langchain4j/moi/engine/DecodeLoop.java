@@ -523,6 +523,7 @@ final class DecodeLoop {
         int thinkingCount;
         int answerCount;
         boolean answerHasText;
+        final StringBuilder answerStart = new StringBuilder(); // the answer's text until it says something
         int forcedAt = -1; // next index in closeTokens while the closing marker is fed, else -1
         int pos;
         int pendingToken;
@@ -574,11 +575,15 @@ final class DecodeLoop {
 
         @Override
         public void answer(String piece) {
-            answerHasText |= !piece.isBlank();
+            if (!answerHasText) {
+                answerStart.append(piece);
+                ThinkingOptions thinking = job.request.thinking();
+                answerHasText = thinking == null ? !answerStart.toString().isBlank() : thinking.saysSomething(answerStart);
+            }
             emit(stops.append(piece));
         }
 
-        /** Whether a thinking segment has ended and its answer has no visible text yet. */
+        /** Whether a thinking segment has ended and its answer has said nothing yet (white space, markers). */
         boolean answerMustStart() {
             return thinkingCount > 0 && !answerHasText && !forcing()
                     && splitter.state() == SegmentSplitter.State.ANSWER;

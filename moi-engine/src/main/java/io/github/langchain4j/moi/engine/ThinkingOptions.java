@@ -64,6 +64,14 @@ public record ThinkingOptions(String open, String close, int budget) {
         return at < 0 ? content : content.substring(at + close.length()).stripLeading();
     }
 
+    /**
+     * Whether an answer's text so far says anything: more than white space and this segment's markers (a small model
+     * held back from ending its turn may open another segment instead of answering).
+     */
+    public boolean saysSomething(CharSequence answerSoFar) {
+        return !answerSoFar.toString().replace(open, "").replace(close, "").isBlank();
+    }
+
     public ThinkingOptions withBudget(int newBudget) {
         return new ThinkingOptions(open, close, newBudget);
     }
