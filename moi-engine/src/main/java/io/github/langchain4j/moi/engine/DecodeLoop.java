@@ -575,10 +575,10 @@ final class DecodeLoop {
 
         @Override
         public void answer(String piece) {
-            if (!answerHasText) {
+            ThinkingOptions thinking = job.request.thinking();
+            if (!answerHasText && thinking != null) { // only an answer after a segment is held to saying something
                 answerStart.append(piece);
-                ThinkingOptions thinking = job.request.thinking();
-                answerHasText = thinking == null ? !answerStart.toString().isBlank() : thinking.saysSomething(answerStart);
+                answerHasText = thinking.saysSomething(answerStart);
             }
             emit(stops.append(piece));
         }

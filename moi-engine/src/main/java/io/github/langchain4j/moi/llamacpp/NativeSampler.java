@@ -266,12 +266,12 @@ public final class NativeSampler implements AutoCloseable {
         return singleArray.getPointer(LlamaCpp.TokenDataArray.DATA).getFloat(4) != Float.NEGATIVE_INFINITY;
     }
 
-    /** How many sampled tokens the grammar refused so far, each followed by a filtered resample (tests). */
     /** Times the whole vocabulary went through llama.cpp's sampler chain (tests: greedy decoding never does). */
     int chainPasses() {
         return chainPasses;
     }
 
+    /** How many sampled tokens the grammar refused so far, each followed by a filtered resample (tests). */
     int rejections() {
         return rejections;
     }

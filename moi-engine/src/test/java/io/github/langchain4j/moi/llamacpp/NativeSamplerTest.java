@@ -47,32 +47,14 @@ class NativeSamplerTest {
 
     @Test
     void greedyWithoutPenaltiesPicksLlamaCppsGreedyTokensWithoutHandingTheVocabularyToTheChain() {
-        LlamaCpp lib = NativeLibrary.get();
+        Outcome outcome = generate(null, NativeSampler.GRAMMAR_CUT);
+        assertThat(outcome.ours).isEqualTo(outcome.reference).hasSizeGreaterThan(3);
+        assertThat(outcome.chainPasses).as("the largest logit, found in Java").isZero();
+        // sampling with a temperature still goes through llama.cpp's chain
         try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256).withThreads(1)
                 .withSequences(1))) {
             int[] prompt = model.tokenize("once upon a time there was", true, false);
             model.decodeTokens(prompt, 0, prompt.length, 0);
-            Pointer reference = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params());
-            lib.llama_sampler_chain_add(reference, lib.llama_sampler_init_greedy());
-            List<Integer> ours = new ArrayList<>();
-            List<Integer> theirs = new ArrayList<>();
-            try (NativeSampler sampler = model.newSampler(SamplerParams.GREEDY, null)) {
-                int pos = prompt.length;
-                for (int step = 0; step < STEPS; step++) {
-                    int token = sampler.sample();
-                    ours.add(token);
-                    theirs.add(lib.llama_sampler_sample(reference, model.contextPointer(), -1));
-                    if (model.isEndOfGeneration(token) || token != theirs.get(step)) {
-                        break;
-                    }
-                    model.decodeTokens(new int[]{token}, 0, 1, pos++);
-                }
-                assertThat(ours).isEqualTo(theirs).hasSizeGreaterThan(3);
-                assertThat(sampler.chainPasses()).as("the largest logit, found in Java").isZero();
-            } finally {
-                lib.llama_sampler_free(reference);
-            }
-            // sampling with a temperature still goes through llama.cpp's chain
             try (NativeSampler sampler = model.newSampler(new SamplerParams(0.8, 40, 0.95, 0, 1, 0, 7, 0, 0, false), null)) {
                 sampler.sample();
                 assertThat(sampler.chainPasses()).isEqualTo(1);
@@ -121,10 +103,13 @@ class NativeSamplerTest {
     }
 
     private record Outcome(List<Integer> ours, List<Integer> reference, String text, int rejections,
-                           int wholeVocabularyFilters) {
+                           int wholeVocabularyFilters, int chainPasses) {
     }
 
-    /** Greedy tokens of our sampler and of a grammar-first llama.cpp chain, step by step on one context. */
+    /**
+     * Greedy tokens of our sampler and of a grammar-first llama.cpp chain (greedy alone when {@code grammar} is
+     * null), step by step on one context.
+     */
     private static Outcome generate(String grammar, int cut) {
         LlamaCpp lib = NativeLibrary.get();
         try (NativeModel model = NativeModel.load(LoadParams.of(TinyModel.shared()).withContextSize(256).withThreads(1)
@@ -132,7 +117,9 @@ class NativeSamplerTest {
             int[] prompt = model.tokenize("once upon a time there was", true, false);
             model.decodeTokens(prompt, 0, prompt.length, 0);
             Pointer reference = lib.llama_sampler_chain_init(lib.llama_sampler_chain_default_params());
-            lib.llama_sampler_chain_add(reference, lib.llama_sampler_init_grammar(model.vocabPointer(), grammar, "root"));
+            if (grammar != null) {
+                lib.llama_sampler_chain_add(reference, lib.llama_sampler_init_grammar(model.vocabPointer(), grammar, "root"));
+            }
             lib.llama_sampler_chain_add(reference, lib.llama_sampler_init_greedy());
             List<Integer> ours = new ArrayList<>();
             List<Integer> theirs = new ArrayList<>();
@@ -150,7 +137,8 @@ class NativeSamplerTest {
                     text.append(new String(model.tokenBytes(token), StandardCharsets.UTF_8));
                     model.decodeTokens(new int[]{token}, 0, 1, pos++);
                 }
-                return new Outcome(ours, theirs, text.toString(), sampler.rejections(), sampler.wholeVocabularyFilters());
+                return new Outcome(ours, theirs, text.toString(), sampler.rejections(), sampler.wholeVocabularyFilters(),
+                        sampler.chainPasses());
             } finally {
                 lib.llama_sampler_free(reference);
             }
