@@ -61,12 +61,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sections", paramLabel = "LIST", split = ",", description = "which parts to measure, of "
             + "single (one stream: both engines, RSS, second turn, grammar), load (a long prompt arriving while 3 streams "
-            + "run, TTFT under load) and streams (1-4 concurrent streams, llama.cpp alone, the chunk price) "
-            + "(default: all)")
-    List<String> sections = SECTIONS;
+            + "run, TTFT under load), streams (1-4 concurrent streams, llama.cpp alone, the chunk price) and steps "
+            + "(llama.cpp's step: token ids against embeddings, with other cells in the KV cache) "
+            + "(default: single,load,streams)")
+    List<String> sections = DEFAULT_SECTIONS;
 
     /** The parts of the bench, in the order they run. */
-    static final List<String> SECTIONS = List.of("single", "load", "streams");
+    static final List<String> SECTIONS = List.of("single", "load", "streams", "steps");
+
+    /** What a plain {@code ./moi bench} measures; steps is a diagnosis of the streams' gap to the bound. */
+    static final List<String> DEFAULT_SECTIONS = List.of("single", "load", "streams");
 
     /** The context of one generation, for both engines (the peer's whole KV cache; ours per sequence). */
     static final int CONTEXT = 4096;
@@ -131,6 +135,11 @@ public final class BenchCommand implements Callable<Integer> {
             try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, STREAMS, llamaCpp, chunk);
                  WorkerProcess peer = WorkerProcess.start("peer", path, threads, CONTEXT, STREAMS)) {
                 json.put("concurrency", concurrency(out, ours, peer));
+            }
+        }
+        if (sections.contains("steps")) {
+            try (WorkerProcess ours = WorkerProcess.start("moi", path, threads, CONTEXT, STREAMS, llamaCpp, chunk)) {
+                json.put("step_cost", stepCost(out, ours));
             }
         }
         out.println(new ObjectMapper().writeValueAsString(json));
@@ -325,8 +334,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        JsonNode scaling = ours.call(Map.of("op", "stepScaling", "inputs", List.of(1, 2, 3, 4), "steps", 20,
-                "chunks", List.of(0, 16, 32, 64, 128)));
+        JsonNode scaling = ours.call(Map.of("op", "stepScaling", "inputs", List.of(1, 2, 3, 4), "steps", tokens,
+                "prompts", prompts, "chunks", List.of(0, 16, 32, 64, 128)));
         JsonNode steps = scaling.path("msPerStep");
         double t1 = steps.path("1").asDouble();
         Map<String, Object> result = new LinkedHashMap<>();
@@ -364,16 +373,17 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < streamCounts.length; i++) {
             JsonNode p = profiles[i];
             log(out, String.format("  profile, %d stream(s), last round: %.2f inputs per step; per step %.2f ms decode "
-                            + "(llama.cpp alone: %.2f ms), %.3f ms sampling, %.3f ms logits copies, %.3f ms MoI mixing, "
+                            + "(%.2f ms in steps without prompt tokens; llama.cpp alone: %.2f ms), %.3f ms sampling, %.3f ms logits copies, %.3f ms MoI mixing, "
                             + "%.3f ms text and listeners, %.3f ms other Java; %d prompt steps (%d prompt tokens, %.0f ms "
                             + "decode in all); %.0f ms of the run outside any step", streamCounts[i],
-                    p.path("inputsPerStep").asDouble(), p.path("decodeMs").asDouble(),
+                    p.path("inputsPerStep").asDouble(), p.path("decodeMs").asDouble(), p.path("generationDecodeMs").asDouble(),
                     steps.path(String.valueOf(streamCounts[i])).asDouble(), p.path("sampleMs").asDouble(),
                     p.path("logitsMs").asDouble(), p.path("mixMs").asDouble(), p.path("handOverMs").asDouble(),
                     p.path("otherJavaMs").asDouble(), p.path("promptSteps").asInt(), p.path("promptTokens").asInt(),
                     p.path("promptDecodeMs").asDouble(), p.path("outsideStepsMs").asDouble()));
         }
-        StringBuilder line = new StringBuilder("llama.cpp alone, one decode step of n inputs:");
+        StringBuilder line = new StringBuilder("llama.cpp alone, one decode step of n inputs (the streams' prompts, then "
+                + tokens + " steps):");
         Map<String, Object> stepMs = new LinkedHashMap<>();
         steps.fields().forEachRemaining(e -> {
             line.append(String.format(" n=%s %.1f ms (%.2f x n=1);", e.getKey(), e.getValue().asDouble(), e.getValue().asDouble() / t1));
@@ -395,6 +405,33 @@ public final class BenchCommand implements Callable<Integer> {
         });
         log(out, chunkLine.toString());
         result.put("chunk_step_ms", chunkMs);
+        return result;
+    }
+
+    /**
+     * llama.cpp's decode step alone, by input kind (token ids, or embeddings as MoI feeds them) and by the cells of
+     * another sequence in the KV cache (a cached prompt): which of the two makes the engine's steps slower than the
+     * bound's.
+     */
+    private Map<String, Object> stepCost(PrintWriter out, WorkerProcess ours) throws Exception {
+        List<Integer> fills = List.of(0, 1000, 3000);
+        JsonNode cost = ours.call(Map.of("op", "stepCost", "inputs", List.of(1, STREAMS), "steps", tokens, "fills", fills))
+                .path("msPerStep");
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (int fill : fills) {
+            JsonNode f = cost.path(String.valueOf(fill));
+            Map<String, Object> kinds = new LinkedHashMap<>();
+            for (String kind : List.of("tokens", "embeddings")) {
+                JsonNode k = f.path(kind);
+                log(out, String.format("llama.cpp alone, %4d other cells in the KV cache, %-10s: 1 input %.1f ms, %d inputs "
+                        + "%.1f ms (%.2f x)", fill, kind, k.path("1").asDouble(), STREAMS,
+                        k.path(String.valueOf(STREAMS)).asDouble(),
+                        k.path(String.valueOf(STREAMS)).asDouble() / k.path("1").asDouble()));
+                kinds.put(kind, Map.of("1", round(k.path("1").asDouble()), String.valueOf(STREAMS),
+                        round(k.path(String.valueOf(STREAMS)).asDouble())));
+            }
+            result.put(String.valueOf(fill), kinds);
+        }
         return result;
     }
 

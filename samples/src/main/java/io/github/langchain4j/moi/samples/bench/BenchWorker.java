@@ -146,6 +146,7 @@ public final class BenchWorker {
             case "secondTurn" -> secondTurn(request.path("rounds").asInt(1));
             case "streams" -> streams(request);
             case "stepScaling" -> stepScaling(request);
+            case "stepCost" -> stepCost(request);
             case "longPrompt" -> longPrompt(request);
             case "load" -> load(request);
             case "grammar" -> grammar(request);
@@ -393,32 +394,41 @@ public final class BenchWorker {
     }
 
     /**
-     * What llama.cpp alone allows: the time of one decode step of n inputs (tokens of n sequences, logits
-     * for each), with no sampling and no MoI. Closes the engine first, so that only this thread drives
-     * llama.cpp; must be the worker's last measurement.
+     * What llama.cpp alone allows: the mean time of one decode step of n inputs (tokens of n sequences, logits for
+     * each), with no sampling and no MoI, over the work of the streams bench: each sequence reads its prompt of the
+     * bench (not timed), then {@code steps} steps, so that the KV cache grows as the streams' does. Closes the engine
+     * first, so that only this thread drives llama.cpp; must be the worker's last measurement.
      */
     private Object stepScaling(JsonNode request) {
         engine().close();
         int steps = request.path("steps").asInt(20);
         List<Integer> sizes = new ArrayList<>();
         request.path("inputs").forEach(n -> sizes.add(n.asInt()));
+        List<String> texts = new ArrayList<>();
+        request.path("prompts").forEach(p -> texts.add(p.asText()));
         int maxInputs = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> msPerStep = new LinkedHashMap<>();
         Map<String, Object> msPerChunkStep = new LinkedHashMap<>();
-        try (NativeModel m = NativeModel.load(LoadParams.of(model).withContextSize(512).withThreads(threads)
+        try (NativeModel m = NativeModel.load(LoadParams.of(model).withContextSize(contextSize).withThreads(threads)
                 .withSequences(maxInputs).withLlamaCppPath(llamaCpp))) {
-            int[] prompt = m.tokenize("Write a Java class that implements a thread-safe LRU cache, with comments.", true, false);
-            for (int s = 0; s < maxInputs; s++) {
-                m.decodeTokens(prompt, 0, prompt.length, 0, s);
+            int[][] prompts = new int[maxInputs][];
+            for (int s = 0; s < maxInputs; s++) { // the streams' prompts, markup and all, as the engine reads them
+                prompts[s] = texts.isEmpty() ? m.tokenize("Write a Java class that implements a thread-safe LRU cache.", true, false)
+                        : m.tokenize(texts.get(s % texts.size()), false, true);
             }
             float[] logits = new float[m.vocabSize()];
             for (int n : sizes) {
-                measureSteps(m, n, prompt.length, 3, logits); // warm-up
+                measureStreamSteps(m, n, prompts, Math.min(3, steps), logits); // warm-up
                 double[] times = new double[3];
                 for (int rep = 0; rep < times.length; rep++) {
-                    times[rep] = measureSteps(m, n, prompt.length, steps, logits);
+                    times[rep] = measureStreamSteps(m, n, prompts, steps, logits);
                 }
                 msPerStep.put(String.valueOf(n), Stats.median(times));
+            }
+            int[] prompt = prompts[0];
+            m.clearCache();
+            for (int s = 0; s < maxInputs; s++) {
+                m.decodeTokens(prompt, 0, prompt.length, 0, s);
             }
             // the prefill chunk's price: a step of maxInputs - 1 running inputs and c prompt tokens of the last sequence
             int[] longPrompt = new int[512];
@@ -436,6 +446,65 @@ public final class BenchWorker {
             }
         }
         return Map.of("msPerStep", msPerStep, "msPerChunkStep", msPerChunkStep);
+    }
+
+    /**
+     * Where llama.cpp's step time goes beyond the bound's measurement: one decode step of n inputs fed as token ids or
+     * as embeddings ({@code batch.embd}, MoI's path), with the KV cache holding F cells of another sequence next to the
+     * n short prompts (what the engine's cached prompts add to every step's attention), in a context of the engine's
+     * size. Closes the engine first; must be the worker's last measurement.
+     */
+    private Object stepCost(JsonNode request) {
+        engine().close();
+        int steps = request.path("steps").asInt(20);
+        List<Integer> sizes = new ArrayList<>();
+        request.path("inputs").forEach(n -> sizes.add(n.asInt()));
+        List<Integer> fills = new ArrayList<>();
+        request.path("fills").forEach(f -> fills.add(f.asInt()));
+        int maxInputs = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
+        int filler = maxInputs; // the sequence that holds the other cells
+        Map<String, Object> byFill = new LinkedHashMap<>();
+        try (NativeModel m = NativeModel.load(LoadParams.of(model).withContextSize(contextSize).withThreads(threads)
+                .withSequences(maxInputs + 1).withLlamaCppPath(llamaCpp))) {
+            int[] prompt = m.tokenize("Write a Java class that implements a thread-safe LRU cache, with comments.", true, false);
+            float[][] rows = new float[maxInputs][];
+            for (int i = 0; i < maxInputs; i++) {
+                rows[i] = m.embeddingRow(1000 + i);
+            }
+            float[] logits = new float[m.vocabSize()];
+            for (int fill : fills) {
+                if (fill + prompt.length + steps * 5 > m.contextSize()) {
+                    throw new IllegalArgumentException("a fill of " + fill + " cells leaves no room in a context of "
+                            + m.contextSize());
+                }
+                m.clearCache();
+                for (int s = 0; s < maxInputs; s++) {
+                    m.decodeTokens(prompt, 0, prompt.length, 0, s);
+                }
+                int[] other = new int[fill];
+                for (int i = 0; i < fill; i++) {
+                    other[i] = prompt[i % prompt.length];
+                }
+                for (int from = 0; from < fill; from += m.batchSize()) {
+                    m.decodeTokens(other, from, Math.min(m.batchSize(), fill - from), from, filler);
+                }
+                Map<String, Object> byKind = new LinkedHashMap<>();
+                for (boolean embeddings : new boolean[]{false, true}) {
+                    Map<String, Object> byInputs = new LinkedHashMap<>();
+                    for (int n : sizes) {
+                        measureSteps(m, n, prompt.length, 3, logits, embeddings ? rows : null); // warm-up
+                        double[] times = new double[3];
+                        for (int rep = 0; rep < times.length; rep++) {
+                            times[rep] = measureSteps(m, n, prompt.length, steps, logits, embeddings ? rows : null);
+                        }
+                        byInputs.put(String.valueOf(n), Stats.median(times));
+                    }
+                    byKind.put(embeddings ? "embeddings" : "tokens", byInputs);
+                }
+                byFill.put(String.valueOf(fill), byKind);
+            }
+        }
+        return Map.of("msPerStep", byFill);
     }
 
     /** Steps of {@code running} single inputs (sequences 0..running-1) next to a prompt chunk of sequence {@code running}. */
@@ -459,7 +528,32 @@ public final class BenchWorker {
         return ms;
     }
 
-    private static double measureSteps(NativeModel m, int n, int pos0, int steps, float[] logits) {
+    /** From an empty cache: sequences 0..n-1 read their prompts, then {@code steps} timed steps of one input each. */
+    private static double measureStreamSteps(NativeModel m, int n, int[][] prompts, int steps, float[] logits) {
+        m.clearCache();
+        int[] seqs = new int[n];
+        int[] positions = new int[n];
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            m.decodeTokens(prompts[i], 0, prompts[i].length, 0, i);
+            seqs[i] = i;
+            tokens[i] = 1000 + i;
+        }
+        long start = System.nanoTime();
+        for (int k = 0; k < steps; k++) {
+            for (int i = 0; i < n; i++) {
+                positions[i] = prompts[i].length + k;
+            }
+            m.decodeStep(n, seqs, positions, tokens, null);
+            for (int i = 0; i < n; i++) {
+                m.readLogits(i, logits);
+            }
+        }
+        return (System.nanoTime() - start) / 1e6 / steps;
+    }
+
+    /** Steps of one input for each of sequences 0..n-1: token ids, or the rows given ({@code batch.embd}). */
+    private static double measureSteps(NativeModel m, int n, int pos0, int steps, float[] logits, float[][] rows) {
         int[] seqs = new int[n];
         int[] positions = new int[n];
         int[] tokens = new int[n];
@@ -470,7 +564,7 @@ public final class BenchWorker {
                 positions[i] = pos0 + k;
                 tokens[i] = 1000 + i;
             }
-            m.decodeStep(n, seqs, positions, tokens, null);
+            m.decodeStep(n, seqs, positions, rows == null ? tokens : null, rows);
             for (int i = 0; i < n; i++) {
                 m.readLogits(i, logits);
             }
@@ -493,6 +587,8 @@ public final class BenchWorker {
         p.put("promptTokens", t.promptTokens());
         p.put("promptDecodeMs", t.promptDecodeNanos() / 1e6); // in all, part of decodeMs
         p.put("decodeMs", t.decodeNanos() / 1e6 / steps);
+        // the steps that carried no prompt tokens: what llama.cpp's bound measures
+        p.put("generationDecodeMs", (t.decodeNanos() - t.promptDecodeNanos()) / 1e6 / Math.max(1, t.steps() - t.promptSteps()));
         p.put("sampleMs", t.sampleNanos() / 1e6 / steps);
         p.put("logitsMs", t.logitsNanos() / 1e6 / steps);
         p.put("mixMs", t.mixNanos() / 1e6 / steps);

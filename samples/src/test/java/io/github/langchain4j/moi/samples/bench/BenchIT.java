@@ -61,6 +61,7 @@ class BenchIT {
             assertThat(concurrency.get(streams).get("peer_tps").asDouble()).as(streams).isPositive();
             JsonNode profile = concurrency.get(streams).get("profile");
             assertThat(profile.get("decodeMs").asDouble()).as(streams).isPositive();
+            assertThat(profile.get("generationDecodeMs").asDouble()).as(streams).isPositive();
             assertThat(profile.get("inputsPerStep").asDouble()).as(streams).isBetween(0.0, Double.parseDouble(streams));
         }
         assertThat(concurrency.get("1").get("llama_cpp_bound").asDouble()).isEqualTo(1.0);
@@ -83,6 +84,31 @@ class BenchIT {
         for (String inputs : List.of("1", "2", "3", "4")) {
             assertThat(concurrency.get("step_ms").get(inputs).asDouble()).as(inputs).isPositive();
         }
+    }
+
+    @Test
+    void theStepsSectionMeasuresTokenIdsAndEmbeddingsNextToOtherCells() throws Exception {
+        Path model = new ModelCache().resolve(KnownModel.DEFAULT);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = MoiCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8),
+                "bench", "--model", model.toString(), "--tokens", "4", "--rounds", "1", "--sections", "steps");
+        String out = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8) + out).isZero();
+        List<String> lines = out.lines().toList();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertThat(json.has("concurrency")).isFalse();
+        JsonNode cost = json.get("step_cost");
+        assertThat(cost.size()).isEqualTo(3);
+        for (String fill : List.of("0", "1000", "3000")) {
+            for (String kind : List.of("tokens", "embeddings")) {
+                for (String inputs : List.of("1", "4")) {
+                    assertThat(cost.get(fill).get(kind).get(inputs).asDouble()).as(fill + " " + kind + " " + inputs).isPositive();
+                }
+            }
+        }
+        assertThat(out).contains("3000 other cells in the KV cache, embeddings");
     }
 
     @Test
