@@ -344,7 +344,7 @@ public class MoiChatLanguageModel implements ChatModel, StreamingChatModel, Auto
 
         /**
          * Prompt tokens read per decoding step while other requests generate (chunked prefill), and the
-         * granularity of prompt-cache reuse (default 64, see {@link EngineConfig#DEFAULT_PREFILL_CHUNK}).
+         * granularity of prompt-cache reuse (default 32, see {@link EngineConfig#DEFAULT_PREFILL_CHUNK}).
          */
         public Builder prefillChunk(Integer prefillChunk) {
             this.prefillChunk = prefillChunk;

@@ -73,7 +73,7 @@ class MoiChatLanguageModelTest {
                 .gpuLayers(-1)
                 .useMmap(false)
                 .maxSequences(2)
-                .prefillChunk(32)
+                .prefillChunk(16)
                 .llamaCppPath(tmp)
                 .allowUnverifiedArchitecture(true)
                 .mode(MoiMode.DIRECT)
@@ -107,7 +107,7 @@ class MoiChatLanguageModelTest {
         model.chat("hi");
 
         assertThat(fake.configs).containsExactly(new EngineConfig(Path.of("/models/other.gguf"), 2048, 3, 256, -1,
-                false, 2, tmp, true, 32));
+                false, 2, tmp, true, 16));
         GenerationRequest request = fake.lastRequest();
         assertThat(request.sampling()).isEqualTo(new SamplingOptions(0.3, 11, 0.8, 0.02, 1.1, 32, 1234, 0.4, 0.25,
                 true));

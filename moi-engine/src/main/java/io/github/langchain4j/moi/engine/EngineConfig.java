@@ -30,14 +30,13 @@ public record EngineConfig(Path modelPath, int contextSize, int threads, int bat
     public static final int DEFAULT_MAX_SEQUENCES = 4;
 
     /**
-     * Prompt tokens per step. 64 is the block size prompts were always decoded in, so a prompt read alone costs
-     * what it did (prompt tok/s measured against the peer on an idle machine). A step that carries c prompt tokens
-     * next to 3 running inputs costs about t(3) + c x (prefill time per token); on a loaded 2-core machine (1
-     * thread, {@code ./moi bench}'s chunk line) the prefill time per token was no lower at c = 64 than at c = 16
-     * (50 vs 36 ms), so 16 to 32 would give running streams 2 to 4 x more tokens while a long prompt is read at the
-     * same prompt speed; to be confirmed on an idle machine before the default moves.
+     * Prompt tokens per step, chosen on an idle 2-core machine (README "Performance", docs/bench-2026-12-02c): while a
+     * 1,131-token prompt was read next to 3 running streams, they produced 216 / 111 / 57 tokens at chunks of 16 / 32
+     * / 64, and the prompt read alone took 1.14 / 1.04 / 1.00 x the time of chunks of 64. 32 doubles what running
+     * streams get for 4 % of a lone prompt's speed; 16 would cost 14 %. It is also the prompt cache's block, so a
+     * shared prefix (system prompt, tools) is reused to within 32 tokens.
      */
-    public static final int DEFAULT_PREFILL_CHUNK = 64;
+    public static final int DEFAULT_PREFILL_CHUNK = 32;
 
     /** The largest prefill chunk (llama.cpp's default micro-batch). */
     public static final int MAX_PREFILL_CHUNK = 512;

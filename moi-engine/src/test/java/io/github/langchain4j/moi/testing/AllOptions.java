@@ -64,7 +64,7 @@ public final class AllOptions {
             Map.entry("gpuLayers", -1),
             Map.entry("useMmap", false),
             Map.entry("maxSequences", 2),
-            Map.entry("prefillChunk", 32),
+            Map.entry("prefillChunk", 16),
             Map.entry("llamaCppPath", Path.of(System.getProperty("java.io.tmpdir"))),
             Map.entry("allowUnverifiedArchitecture", true));
 

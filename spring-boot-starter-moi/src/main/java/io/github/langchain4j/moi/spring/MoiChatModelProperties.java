@@ -47,7 +47,10 @@ public class MoiChatModelProperties {
     /** How many requests are generated at once, decoded together (each with its own context); more wait in a queue; default 4. */
     private Integer maxSequences;
 
-    /** Prompt tokens read per decoding step while other requests generate (chunked prefill); default 64. */
+    /**
+     * Prompt tokens read per decoding step while other requests generate (chunked prefill), also the prompt cache's
+     * block; default 32.
+     */
     private Integer prefillChunk;
 
     /** The folder of a current llama.cpp build (./moi native build prints it); default: the bundled llama.cpp b4916. */

@@ -350,13 +350,17 @@ public final class BenchCommand implements Callable<Integer> {
             double oursSteadyMedian = Stats.median(oursSteady[i]);
             double peerSteadyMedian = Stats.median(peerSteady[i]);
             double bound = n * t1 / steps.path(String.valueOf(n)).asDouble();
+            // llama.cpp's kernels alone, in tokens/s: n tokens per step of n inputs, on the same work as the streams
+            double aloneTps = n * 1000 / steps.path(String.valueOf(n)).asDouble();
             log(out, String.format("%d concurrent stream(s): ours (MOI) %6.2f generated tok/s in all = %.2f x one stream; "
                             + "java-llama.cpp %6.2f = %.2f x; ours/java-llama.cpp %.2f%s", n, oursMedian, oursMedian / oursSingle,
                     peerMedian, peerMedian / peerSingle, oursMedian / peerMedian, n == STREAMS ? " (target >= 1.0)" : ""));
             log(out, String.format("  while all %d generate: ours %6.2f tok/s = %.2f x; java-llama.cpp %6.2f = %.2f x; "
-                            + "llama.cpp's bound %.2f x; ours/java-llama.cpp %.2f", n, oursSteadyMedian,
+                            + "llama.cpp's bound %.2f x; ours/java-llama.cpp %.2f; llama.cpp alone %.2f tok/s, ours/that %.2f%s",
+                    n, oursSteadyMedian,
                     oursSteadyMedian / oursSteadySingle, peerSteadyMedian, peerSteadyMedian / peerSteadySingle, bound,
-                    oursSteadyMedian / peerSteadyMedian));
+                    oursSteadyMedian / peerSteadyMedian, aloneTps, oursSteadyMedian / aloneTps,
+                    n == STREAMS ? " (target >= 0.95)" : ""));
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("tps", round(oursMedian));
             figures.put("x_one_stream", round(oursMedian / oursSingle));
@@ -367,6 +371,8 @@ public final class BenchCommand implements Callable<Integer> {
             figures.put("peer_steady_tps", round(peerSteadyMedian));
             figures.put("peer_steady_x_one_stream", round(peerSteadyMedian / peerSteadySingle));
             figures.put("llama_cpp_bound", round(bound));
+            figures.put("llama_cpp_tps", round(aloneTps));
+            figures.put("steady_over_llama_cpp", round(oursSteadyMedian / aloneTps));
             figures.put("profile", profiles[i]);
             result.put(String.valueOf(n), figures);
         }
