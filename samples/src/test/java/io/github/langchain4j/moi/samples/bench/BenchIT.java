@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,20 +26,13 @@ class BenchIT {
 
     @Test
     void tinyBenchReportsEveryVariantMemoryTheSecondTurnAndConcurrency() throws Exception {
-        Path model = new ModelCache().resolve(KnownModel.DEFAULT);
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = MoiCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                "bench", "--model", model.toString(), "--tokens", "4", "--rounds", "1");
-        String out = stdout.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8) + out).isZero();
+        BenchRun run = bench();
+        String out = run.out();
         assertThat(out).contains("MOI/OFF generated tok/s", "OFF/java-llama.cpp generated tok/s", "peak RSS",
                 "second turn", "3 concurrent stream(s)", "4 concurrent stream(s)", "llama.cpp alone", "profile, 4 stream(s)",
                 "grammar (json)", "grammar (tool)", "arriving while 3 streams run", "TTFT under load");
 
-        List<String> lines = out.lines().toList();
-        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        JsonNode json = run.json();
         JsonNode single = json.get("single_stream");
         for (String variant : List.of("peer", "off", "moi", "direct")) {
             assertThat(single.get(variant).get("gen_tps").asDouble()).as(variant).isPositive();
@@ -90,16 +84,8 @@ class BenchIT {
 
     @Test
     void theStepsSectionMeasuresTokenIdsAndEmbeddingsNextToOtherCells() throws Exception {
-        Path model = new ModelCache().resolve(KnownModel.DEFAULT);
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = MoiCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                "bench", "--model", model.toString(), "--tokens", "4", "--rounds", "1", "--sections", "steps");
-        String out = stdout.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8) + out).isZero();
-        List<String> lines = out.lines().toList();
-        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        BenchRun run = bench("--sections", "steps");
+        JsonNode json = run.json();
         assertThat(json.has("concurrency")).isFalse();
         JsonNode cost = json.get("step_cost");
         assertThat(cost.size()).isEqualTo(3);
@@ -110,29 +96,38 @@ class BenchIT {
                 }
             }
         }
-        assertThat(out).contains("3000 other cells in the KV cache, embeddings");
+        assertThat(run.out()).contains("3000 other cells in the KV cache, embeddings");
     }
 
     @Test
     void theLoadSectionAloneRunsAtTheGivenPrefillChunk() throws Exception {
-        Path model = new ModelCache().resolve(KnownModel.DEFAULT);
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = MoiCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8),
-                "bench", "--model", model.toString(), "--tokens", "4", "--rounds", "1", "--sections", "load",
-                "--prefill-chunk", "16");
-        String out = stdout.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8) + out).isZero();
-        List<String> lines = out.lines().toList();
-        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        JsonNode json = bench("--sections", "load", "--prefill-chunk", "16").json();
         assertThat(json.has("single_stream")).isFalse();
         assertThat(json.has("concurrency")).isFalse();
         JsonNode longPrompt = json.get("long_prompt");
         assertThat(longPrompt.get("prefill_chunk").asInt()).isEqualTo(16);
-        // the chunk reached the engine: 1,000 prompt tokens took about 63 steps of 16, each a token of the 3 running
-        // streams (in chunks of 64 it would have been about 16 steps, under 64 tokens)
+        // the chunk reached the engine: 1,131 prompt tokens took about 71 steps of 16, each a token of the 3 running
+        // streams (in chunks of the default 32 it would have been about 36 steps, under 110 tokens)
         assertThat(longPrompt.get("running_tokens_meanwhile").asDouble()).isGreaterThanOrEqualTo(120);
         assertThat(json.get("ttft_under_load").get("p50_ms").asDouble()).isPositive();
+    }
+
+    /** What a tiny bench printed, and its closing JSON line. */
+    private record BenchRun(String out, JsonNode json) {
+    }
+
+    /** {@code moi bench} on the default model, 4 tokens per run, 1 round, then {@code options}; must succeed. */
+    private static BenchRun bench(String... options) throws Exception {
+        Path model = new ModelCache().resolve(KnownModel.DEFAULT);
+        List<String> args = new ArrayList<>(List.of("bench", "--model", model.toString(), "--tokens", "4", "--rounds", "1"));
+        args.addAll(List.of(options));
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = MoiCli.run(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8), args.toArray(String[]::new));
+        String out = stdout.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8) + out).isZero();
+        List<String> lines = out.lines().toList();
+        return new BenchRun(out, new ObjectMapper().readTree(lines.get(lines.size() - 1)));
     }
 }
