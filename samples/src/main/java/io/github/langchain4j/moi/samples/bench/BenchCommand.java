@@ -379,10 +379,12 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < streamCounts.length; i++) {
             JsonNode p = profiles[i];
             log(out, String.format("  profile, %d stream(s), last round: %.2f inputs per step; per step %.2f ms decode "
-                            + "(%.2f ms in steps without prompt tokens; llama.cpp alone: %.2f ms), %.3f ms sampling, %.3f ms logits copies, %.3f ms MoI mixing, "
+                            + "(%.2f ms in steps without prompt tokens; llama.cpp alone: %.2f ms), %.3f ms sampling, "
+                            + "%.3f ms logits copies, %.3f ms MoI mixing, "
                             + "%.3f ms text and listeners, %.3f ms other Java; %d prompt steps (%d prompt tokens, %.0f ms "
                             + "decode in all); %.0f ms of the run outside any step", streamCounts[i],
-                    p.path("inputsPerStep").asDouble(), p.path("decodeMs").asDouble(), p.path("generationDecodeMs").asDouble(),
+                    p.path("inputsPerStep").asDouble(), p.path("decodeMs").asDouble(),
+                    p.path("generationDecodeMs").asDouble(),
                     steps.path(String.valueOf(streamCounts[i])).asDouble(), p.path("sampleMs").asDouble(),
                     p.path("logitsMs").asDouble(), p.path("mixMs").asDouble(), p.path("handOverMs").asDouble(),
                     p.path("otherJavaMs").asDouble(), p.path("promptSteps").asInt(), p.path("promptTokens").asInt(),

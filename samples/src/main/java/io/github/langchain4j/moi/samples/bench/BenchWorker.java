@@ -406,6 +406,9 @@ public final class BenchWorker {
         request.path("inputs").forEach(n -> sizes.add(n.asInt()));
         List<String> texts = new ArrayList<>();
         request.path("prompts").forEach(p -> texts.add(p.asText()));
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("stepScaling needs the streams' prompts");
+        }
         int maxInputs = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         Map<String, Object> msPerStep = new LinkedHashMap<>();
         Map<String, Object> msPerChunkStep = new LinkedHashMap<>();
@@ -413,8 +416,7 @@ public final class BenchWorker {
                 .withSequences(maxInputs).withLlamaCppPath(llamaCpp))) {
             int[][] prompts = new int[maxInputs][];
             for (int s = 0; s < maxInputs; s++) { // the streams' prompts, markup and all, as the engine reads them
-                prompts[s] = texts.isEmpty() ? m.tokenize("Write a Java class that implements a thread-safe LRU cache.", true, false)
-                        : m.tokenize(texts.get(s % texts.size()), false, true);
+                prompts[s] = m.tokenize(texts.get(s % texts.size()), false, true);
             }
             float[] logits = new float[m.vocabSize()];
             for (int n : sizes) {
@@ -473,10 +475,6 @@ public final class BenchWorker {
             }
             float[] logits = new float[m.vocabSize()];
             for (int fill : fills) {
-                if (fill + prompt.length + steps * 5 > m.contextSize()) {
-                    throw new IllegalArgumentException("a fill of " + fill + " cells leaves no room in a context of "
-                            + m.contextSize());
-                }
                 m.clearCache();
                 for (int s = 0; s < maxInputs; s++) {
                     m.decodeTokens(prompt, 0, prompt.length, 0, s);
