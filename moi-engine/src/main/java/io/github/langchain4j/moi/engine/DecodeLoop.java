@@ -212,7 +212,13 @@ final class DecodeLoop {
                 prefilling.remove(reading);
                 reading.slot.cachedTokens = reading.prompt;
                 reading.slot.cachedCount = reading.prompt.length;
-                active.add(reading);
+                // in ascending sequence id: the current llama.cpp (a KV cache per sequence) puts sequences into one
+                // micro-batch only while their ids rise by one in the batch's order (split_equal, sequential)
+                int at = 0;
+                while (at < active.size() && active.get(at).slot.id < reading.slot.id) {
+                    at++;
+                }
+                active.add(at, reading);
                 try {
                     advance(reading, promptLogits);
                 } catch (RuntimeException | Error e) {

@@ -443,6 +443,14 @@ public final class NativeModel implements AutoCloseable {
         return batchInputs;
     }
 
+    /** The sequence of input {@code batchIndex} in the batch begun last (tests: the order a step feeds). */
+    public int batchSequence(int batchIndex) {
+        if (batchIndex < 0 || batchIndex >= batchInputs) {
+            throw new IndexOutOfBoundsException("batch index " + batchIndex + " of " + batchInputs + " inputs");
+        }
+        return seqIdBuf.getInt((long) batchIndex * Integer.BYTES);
+    }
+
     /** Decodes the batch begun last. */
     public void batchDecode() {
         ensureOpen();
