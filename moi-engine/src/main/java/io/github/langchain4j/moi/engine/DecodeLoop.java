@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -119,7 +120,7 @@ final class DecodeLoop {
             seq.answerSampler = model.newSampler(NativeParams.toSamplerParams(request.sampling()), request.grammar());
             seq.thinkingSampler = request.grammar() == null || splitter.state() == SegmentSplitter.State.ANSWER
                     ? seq.answerSampler : model.newSampler(NativeParams.toSamplerParams(request.sampling()), null);
-            int reuse = Math.min(slot.commonPrefix(prompt), prompt.length - 1) / block * block; // last token: logits
+            int reuse = reusable(slot, prompt);
             slot.cachedCount = 0; // invalid until the prefill succeeds
             model.trimCache(slot.id, reuse);
             seq.prompt = prompt;
@@ -458,24 +459,53 @@ final class DecodeLoop {
         return tokens;
     }
 
-    /** The free sequence whose cached prompt shares the longest prefix with this one; on a tie, the least recently used. */
+    /**
+     * The free sequence for a prompt: the one whose cached prompt saves the most prompt blocks; on a tie, where
+     * each sequence has a KV cache of its own, one next to a busy sequence (llama.cpp then decodes a step in one
+     * pass only over consecutive sequence ids); then the longest common prefix (a repeated prompt goes back to
+     * its sequence: on b4916's shared cache another sequence's cells can change the logits' last bits); then the
+     * least recently used. Where the cached prompt it picks is not next to a busy sequence, it is copied there.
+     */
     private Slot pickSlot(int[] prompt) {
-        Slot best = null;
-        int bestCommon = -1;
-        for (Slot slot : slots) {
-            if (!slot.busy) {
-                int common = slot.commonPrefix(prompt);
-                if (common > bestCommon || (common == bestCommon && slot.lastUsed < best.lastUsed)) {
-                    best = slot;
-                    bestCommon = common;
-                }
-            }
-        }
+        Comparator<Slot> leastRecentlyUsed = Comparator.comparingLong(slot -> -slot.lastUsed);
+        Comparator<Slot> nextToBusy = Comparator.comparingInt(
+                slot -> model.sequenceCachesApart() ? busyNeighbours(slot.id) : 0);
+        Slot best = bestFree(Comparator.comparingInt((Slot slot) -> reusable(slot, prompt)).thenComparing(nextToBusy)
+                .thenComparingInt(slot -> slot.commonPrefix(prompt)).thenComparing(leastRecentlyUsed));
         if (best == null) {
             throw new IllegalStateException("no free sequence"); // the engine admits only what fits
         }
+        if (model.canCopyCache() && busyNeighbours(best.id) == 0 && reusable(best, prompt) > 0) {
+            // one copy of a sequence's cache costs less than a second pass in each of the steps they will share
+            Slot neighbour = bestFree(nextToBusy.thenComparing(leastRecentlyUsed));
+            if (busyNeighbours(neighbour.id) > 0) {
+                model.copyCache(best.id, neighbour.id);
+                neighbour.cachedTokens = best.cachedTokens;
+                neighbour.cachedCount = best.cachedCount;
+                best = neighbour;
+            }
+        }
         best.lastUsed = ++useCounter;
         return best;
+    }
+
+    private Slot bestFree(Comparator<Slot> preference) {
+        Slot best = null;
+        for (Slot slot : slots) {
+            if (!slot.busy && (best == null || preference.compare(slot, best) > 0)) {
+                best = slot;
+            }
+        }
+        return best;
+    }
+
+    /** The prompt tokens a sequence's cache saves: whole blocks, short of the last token (it must give logits). */
+    private int reusable(Slot slot, int[] prompt) {
+        return Math.min(slot.commonPrefix(prompt), prompt.length - 1) / block * block;
+    }
+
+    private int busyNeighbours(int id) {
+        return (id > 0 && slots[id - 1].busy ? 1 : 0) + (id + 1 < slots.length && slots[id + 1].busy ? 1 : 0);
     }
 
     /** One KV-cache sequence and the prompt cached in it. */

@@ -30,8 +30,8 @@ import java.util.concurrent.CompletableFuture;
  * in {@link #generate}; listeners are called on the engine's decoding thread.
  *
  * <p>Prompt cache: each sequence keeps the prompt of its last generation. A new request goes to the free
- * sequence whose cached prompt shares the longest prefix with its own (same system prompt, tools, chat
- * history) and decodes only the rest. Prompts are decoded in blocks of {@link EngineConfig#prefillChunk()}
+ * sequence whose cached prompt saves it the most blocks (same system prompt, tools, chat history) and decodes
+ * only the rest; on the current llama.cpp, next to the busy sequences (see {@code DecodeLoop.pickSlot}). Prompts are decoded in blocks of {@link EngineConfig#prefillChunk()}
  * tokens aligned to position 0 and only whole blocks are reused, so a cached position is bit-identical to a
  * cold prefill (llama.cpp's CPU kernels give slightly different numbers for other batch shapes).
  *

@@ -96,6 +96,18 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
     abstract int inputWidth(Pointer model);
 
     /**
+     * Whether each sequence has a KV cache of its own. Such a llama.cpp decodes the sequences of one batch in a
+     * single pass only while their ids are consecutive (see {@code split_equal} in llama-batch.cpp).
+     */
+    abstract boolean sequenceCachesApart();
+
+    /** Whether {@link #copySequence} works for this model: a KV cache per sequence, and attention layers only. */
+    abstract boolean canCopySequences(Pointer model);
+
+    /** Replaces the cache of sequence {@code dst} with a copy of the whole cache of {@code src}. */
+    abstract void copySequence(Pointer ctx, int src, int dst);
+
+    /**
      * The factor for token rows fed through {@code batch.embd} on this runtime's graph (measured per runtime by the
      * architecture tests, read from {@link VerifiedArchitectures}).
      */
@@ -155,6 +167,21 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
         int inputWidth(Pointer model) {
             return lib.llama_model_n_embd(model); // b4916 has no llama_model_n_embd_inp: its inputs are n_embd wide
         }
+
+        @Override
+        boolean sequenceCachesApart() {
+            return false; // one KV cache for all sequences
+        }
+
+        @Override
+        boolean canCopySequences(Pointer model) {
+            return false; // not needed: with one cache, which sequence a prompt goes to does not change a step's cost
+        }
+
+        @Override
+        void copySequence(Pointer ctx, int src, int dst) {
+            throw new UnsupportedOperationException("sequence copies are used on the current llama.cpp only");
+        }
     }
 
     static final class Current extends LlamaBinding {
@@ -182,6 +209,9 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
             cp.n_seq_max = nSeqMax;
             cp.n_threads = threads;
             cp.n_threads_batch = threads;
+            // a cache per sequence (the default, said here because the decode loop relies on it): a step attends
+            // to its own sequence's cells only, where a unified cache attends to every cell in use, masked
+            cp.kv_unified = 0;
             return lib.llama_init_from_model(model, cp);
         }
 
@@ -203,6 +233,22 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
         @Override
         int inputWidth(Pointer model) {
             return lib.llama_model_n_embd_inp(model);
+        }
+
+        @Override
+        boolean sequenceCachesApart() {
+            return true; // kv_unified = 0, set in newContext
+        }
+
+        @Override
+        boolean canCopySequences(Pointer model) {
+            // recurrent states are copied by other rules (llama-memory-recurrent.cpp), not needed here
+            return lib.llama_model_is_recurrent(model) == 0 && lib.llama_model_is_hybrid(model) == 0;
+        }
+
+        @Override
+        void copySequence(Pointer ctx, int src, int dst) {
+            lib.llama_memory_seq_cp(lib.llama_get_memory(ctx), src, dst, -1, -1); // whole caches only (see there)
         }
     }
 }

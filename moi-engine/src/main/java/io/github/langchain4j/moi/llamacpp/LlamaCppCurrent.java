@@ -55,6 +55,17 @@ interface LlamaCppCurrent extends LlamaCommon {
 
     int llama_memory_seq_pos_max(Pointer mem, int seqId);
 
+    /**
+     * Copies a sequence's cells to another. Between two sequences' own caches (kv_unified off) only whole caches,
+     * {@code p0 = p1 = -1}: anything else aborts the process. The data is copied at the next decode.
+     */
+    void llama_memory_seq_cp(Pointer mem, int seqIdSrc, int seqIdDst, int p0, int p1);
+
+    // C bool, read as a byte: JNA's boolean would read the whole return register, whose upper bytes C leaves undefined
+    byte llama_model_is_recurrent(Pointer model);
+
+    byte llama_model_is_hybrid(Pointer model);
+
     // --- sampling ---------------------------------------------------------------------------------
 
     /** Takes the vocabulary size first again (b4916 had four arguments): a 4-argument call shifts them all. */

@@ -35,6 +35,7 @@ public final class NativeModel implements AutoCloseable {
     private final int nEmbd;
     private final int nCtx;       // per sequence
     private final int nSequences;
+    private final boolean canCopySequences;
     private final int nBatch;
     private final String chatTemplate;
     private final TokenEmbeddings embeddings;
@@ -63,6 +64,7 @@ public final class NativeModel implements AutoCloseable {
         this.vocab = lib.llama_model_get_vocab(model);
         this.nVocab = lib.llama_vocab_n_tokens(vocab);
         this.nEmbd = binding.inputWidth(model); // the width of batch.embd rows
+        this.canCopySequences = binding.canCopySequences(model);
         this.nSequences = nSequences;
         this.nCtx = lib.llama_n_ctx(ctx) / nSequences;
         this.nBatch = lib.llama_n_batch(ctx);
@@ -202,6 +204,14 @@ public final class NativeModel implements AutoCloseable {
     /** How many sequences the KV cache holds at once. */
     public int sequences() {
         return nSequences;
+    }
+
+    /**
+     * Whether each sequence has a KV cache of its own (the current llama.cpp): a step's inputs are then decoded in
+     * one pass only while their sequence ids are consecutive.
+     */
+    public boolean sequenceCachesApart() {
+        return nSequences > 1 && binding.sequenceCachesApart();
     }
 
     public int batchSize() {
@@ -552,6 +562,29 @@ public final class NativeModel implements AutoCloseable {
     /** Forgets cached positions from {@code pos} on (sequence 0). */
     public void trimCache(int pos) {
         trimCache(0, pos);
+    }
+
+    /**
+     * Whether {@link #copyCache} can move a cached prompt between sequences: the current llama.cpp, with a KV cache
+     * per sequence, on a model of attention layers only.
+     */
+    public boolean canCopyCache() {
+        return sequenceCachesApart() && canCopySequences;
+    }
+
+    /**
+     * Replaces the cache of sequence {@code to} with a copy of the whole cache of {@code from} (both keep it); the
+     * data is copied at the next decode, one buffer the size of a sequence's context.
+     */
+    public void copyCache(int from, int to) {
+        ensureOpen();
+        checkSequence(from);
+        checkSequence(to);
+        if (!canCopyCache() || from == to) {
+            throw new IllegalStateException("cannot copy the cache of sequence " + from + " to " + to
+                    + (from == to ? "" : " on this model and llama.cpp (see canCopyCache)"));
+        }
+        binding.copySequence(ctx, from, to);
     }
 
     /** Forgets the cached positions of a sequence from {@code pos} on (0: all of them). */

@@ -67,6 +67,7 @@ class MisuseTest {
         assertThatThrownBy(() -> model.isEndOfGeneration(2)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(model::clearCache).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> model.trimCache(0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> model.copyCache(0, 1)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> model.embeddingRow(5)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> model.newSampler(NativeParams.toSamplerParams(SamplingOptions.DEFAULTS), null)).isInstanceOf(IllegalStateException.class);
     }
@@ -238,6 +239,8 @@ class MisuseTest {
         assertThatThrownBy(() -> model.embeddingRow(nVocab)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> model.isEndOfGeneration(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> model.tokenBytes(nVocab)).isInstanceOf(IllegalArgumentException.class);
+        // b4916 has one cache for all sequences: no copies (llama.cpp's own would abort on a partial one)
+        assertThatThrownBy(() -> model.copyCache(0, 0)).isInstanceOf(IllegalStateException.class);
         // still usable
         assertThat(engine.generate(request("the fox", 4), null).outputTokens()).isEqualTo(4);
     }
