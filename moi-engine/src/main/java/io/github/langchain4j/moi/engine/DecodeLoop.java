@@ -122,7 +122,9 @@ final class DecodeLoop {
                     ? seq.answerSampler : model.newSampler(NativeParams.toSamplerParams(request.sampling()), null);
             int reuse = reusable(slot, prompt);
             slot.cachedCount = 0; // invalid until the prefill succeeds
-            model.trimCache(slot.id, reuse);
+            if (!model.trimCache(slot.id, reuse)) {
+                reuse = 0; // a recurrent state cannot be cut back to the shared blocks: the sequence was cleared
+            }
             seq.prompt = prompt;
             seq.prefilled = reuse;
             lastReusedTokens = reuse;
@@ -408,9 +410,9 @@ final class DecodeLoop {
         if (prefilling.remove(seq) && seq.slot.cachedCount == 0) {
             seq.slot.cachedTokens = seq.prompt;
             seq.slot.cachedCount = seq.prefilled / block * block;
-            model.trimCache(seq.slot.id, seq.slot.cachedCount);
-        } else if (seq.slot.cachedCount > 0) {
-            model.trimCache(seq.slot.id, seq.slot.cachedCount);
+        }
+        if (seq.slot.cachedCount > 0 && !model.trimCache(seq.slot.id, seq.slot.cachedCount)) {
+            seq.slot.cachedCount = 0; // cleared: a recurrent state holds the generated positions too
         }
         seq.slot.busy = false;
         active.remove(seq);

@@ -331,6 +331,12 @@ final class GgufValidator {
             }
         }
 
+        // Architectures without attention: their converters write 0 for the head counts (and Mamba's for the
+        // feed-forward size), which llama.cpp does not divide by for them. For the others a 0 would be divided by.
+        private static final Set<String> ATTENTION_FREE = Set.of("mamba", "mamba2", "rwkv6", "rwkv6qwen2", "rwkv7",
+                "arwkv7");
+        private static final Set<String> MODEL_SIZES = Set.of("embedding_length", "block_count", "context_length");
+
         /** What the rest of llama.cpp and this library need of the tensors and hyperparameters. */
         private void checkModel(Result r) {
             String arch = r.string("general.architecture");
@@ -348,7 +354,8 @@ final class GgufValidator {
             for (String suffix : new String[]{"embedding_length", "block_count", "context_length",
                     "feed_forward_length", "attention.head_count", "attention.head_count_kv"}) {
                 Object v = r.values().get(arch + "." + suffix);
-                if (v instanceof Long n && (n <= 0 || n > Integer.MAX_VALUE)) {
+                boolean zeroAllowed = ATTENTION_FREE.contains(arch) && !MODEL_SIZES.contains(suffix);
+                if (v instanceof Long n && (n < 0 || n == 0 && !zeroAllowed || n > Integer.MAX_VALUE)) {
                     throw bad(at(arch + "." + suffix), arch + "." + suffix + " is " + n + ", not a positive 32-bit integer");
                 }
             }

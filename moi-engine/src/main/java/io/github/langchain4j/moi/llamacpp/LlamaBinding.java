@@ -86,8 +86,11 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
     /** Forgets every cached position. */
     abstract void clearMemory(Pointer ctx);
 
-    /** Forgets the cached positions of a sequence from {@code pos} on. */
-    abstract void removeFromMemory(Pointer ctx, int seq, int pos);
+    /**
+     * Forgets the cached positions of a sequence from {@code pos} on; false where llama.cpp cannot cut it there
+     * (a recurrent layer's state holds the whole sequence: only {@code pos = 0} always works).
+     */
+    abstract boolean removeFromMemory(Pointer ctx, int seq, int pos);
 
     /** The repeat, frequency and presence penalties sampler. */
     abstract Pointer penalties(int nVocab, int lastN, float repeat, float freq, float present);
@@ -154,8 +157,8 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
         }
 
         @Override
-        void removeFromMemory(Pointer ctx, int seq, int pos) {
-            lib.llama_kv_self_seq_rm(ctx, seq, pos, -1);
+        boolean removeFromMemory(Pointer ctx, int seq, int pos) {
+            return lib.llama_kv_self_seq_rm(ctx, seq, pos, -1) != 0;
         }
 
         @Override
@@ -221,8 +224,8 @@ abstract sealed class LlamaBinding permits LlamaBinding.B4916, LlamaBinding.Curr
         }
 
         @Override
-        void removeFromMemory(Pointer ctx, int seq, int pos) {
-            lib.llama_memory_seq_rm(lib.llama_get_memory(ctx), seq, pos, -1);
+        boolean removeFromMemory(Pointer ctx, int seq, int pos) {
+            return lib.llama_memory_seq_rm(lib.llama_get_memory(ctx), seq, pos, -1) != 0;
         }
 
         @Override

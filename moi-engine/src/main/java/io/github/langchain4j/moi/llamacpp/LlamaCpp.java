@@ -22,7 +22,8 @@ interface LlamaCpp extends LlamaCommon {
 
     void llama_kv_self_clear(Pointer ctx);
 
-    boolean llama_kv_self_seq_rm(Pointer ctx, int seqId, int p0, int p1);
+    /** C bool, read as a byte (see {@link LlamaCppCurrent#llama_model_is_recurrent}). */
+    byte llama_kv_self_seq_rm(Pointer ctx, int seqId, int p0, int p1);
 
     int llama_kv_self_seq_pos_max(Pointer ctx, int seqId);
 

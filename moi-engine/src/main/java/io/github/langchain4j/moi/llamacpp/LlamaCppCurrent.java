@@ -51,7 +51,8 @@ interface LlamaCppCurrent extends LlamaCommon {
     /** {@code data = true} also clears the buffers (b4916's {@code llama_kv_self_clear} did). */
     void llama_memory_clear(Pointer mem, boolean data);
 
-    boolean llama_memory_seq_rm(Pointer mem, int seqId, int p0, int p1);
+    /** C bool, read as a byte (see {@link #llama_model_is_recurrent}): false where it cannot cut the sequence there. */
+    byte llama_memory_seq_rm(Pointer mem, int seqId, int p0, int p1);
 
     int llama_memory_seq_pos_max(Pointer mem, int seqId);
 

@@ -559,9 +559,9 @@ public final class NativeModel implements AutoCloseable {
         binding.clearMemory(ctx);
     }
 
-    /** Forgets cached positions from {@code pos} on (sequence 0). */
-    public void trimCache(int pos) {
-        trimCache(0, pos);
+    /** Forgets cached positions from {@code pos} on (sequence 0); see {@link #trimCache(int, int)}. */
+    public boolean trimCache(int pos) {
+        return trimCache(0, pos);
     }
 
     /**
@@ -587,11 +587,21 @@ public final class NativeModel implements AutoCloseable {
         binding.copySequence(ctx, from, to);
     }
 
-    /** Forgets the cached positions of a sequence from {@code pos} on (0: all of them). */
-    public void trimCache(int seq, int pos) {
+    /**
+     * Forgets the cached positions of a sequence from {@code pos} on (0: all of them). Returns false, with the whole
+     * sequence forgotten, where llama.cpp cannot cut it at {@code pos}: a model with recurrent layers (Mamba, RWKV,
+     * hybrids) keeps one state for the whole sequence.
+     */
+    public boolean trimCache(int seq, int pos) {
         ensureOpen();
         checkSequence(seq);
-        binding.removeFromMemory(ctx, seq, pos);
+        if (binding.removeFromMemory(ctx, seq, pos)) {
+            return true;
+        }
+        if (pos == 0 || !binding.removeFromMemory(ctx, seq, 0)) {
+            throw new LlamaCppException("llama.cpp could not clear the cache of sequence " + seq);
+        }
+        return false;
     }
 
     /** The scaled input embedding row of a token, as fed through {@code batch.embd}. */

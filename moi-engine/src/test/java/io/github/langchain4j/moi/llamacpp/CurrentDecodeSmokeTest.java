@@ -94,7 +94,7 @@ class CurrentDecodeSmokeTest {
         lib.llama_sampler_chain_add(chain, lib.llama_sampler_init_greedy());
         assertThat(lib.llama_sampler_sample(chain, ctx, tokens.length - 1)).isEqualTo(argmax(logits));
         lib.llama_sampler_free(chain);
-        assertThat(lib.llama_memory_seq_rm(mem, 0, 2, -1)).isTrue();
+        assertThat(lib.llama_memory_seq_rm(mem, 0, 2, -1)).isEqualTo((byte) 1);
         assertThat(lib.llama_memory_seq_pos_max(mem, 0)).isEqualTo(1);
         lib.llama_memory_clear(mem, true);
         assertThat(lib.llama_memory_seq_pos_max(mem, 0)).isEqualTo(-1);
@@ -110,7 +110,7 @@ class CurrentDecodeSmokeTest {
         assertThat(decode(java.util.Arrays.copyOf(tokens, tokens.length - 1), 0, null)).isZero();
         assertThat(decode(new int[]{last}, tokens.length - 1, null)).isZero();
         float[] viaToken = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
-        assertThat(lib.llama_memory_seq_rm(mem, 0, tokens.length - 1, -1)).isTrue();
+        assertThat(lib.llama_memory_seq_rm(mem, 0, tokens.length - 1, -1)).isEqualTo((byte) 1);
         assertThat(decode(new int[]{last}, tokens.length - 1, embeddingRow(last))).isZero();
         float[] viaEmbd = lib.llama_get_logits_ith(ctx, 0).getFloatArray(0, nVocab);
         float maxAbs = maxAbs(viaToken);

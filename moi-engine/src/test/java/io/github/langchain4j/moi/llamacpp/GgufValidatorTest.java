@@ -157,6 +157,10 @@ class GgufValidatorTest {
                 "token_embd.weight has rows of 64 values but llama.embedding_length is 32");
         assertRefused(write(patchInt(model, layout.valueOffset("llama.attention.head_count"), 0)),
                 "llama.attention.head_count is 0, not a positive 32-bit integer");
+        // a model without attention has 0 heads and, for Mamba, no feed-forward: as its converter writes it
+        GgufValidator.Result mamba = GgufValidator.validate(write(TinyModel.mambaWriter(1)));
+        assertThat(mamba.values()).containsEntry("mamba.attention.head_count", 0L)
+                .containsEntry("mamba.feed_forward_length", 0L);
     }
 
     @Test

@@ -135,6 +135,69 @@ public final class TinyModel {
         return w;
     }
 
+    /**
+     * A tiny random Mamba model (architecture {@code mamba}: recurrent layers, no attention, no KV cache) with the
+     * same vocabulary: llama.cpp keeps one state per sequence and cannot cut it back to a position.
+     */
+    public static GgufWriter mambaWriter(long seed) {
+        int dInner = 2 * N_EMBD, dState = 8, dConv = 4, dtRank = 4;
+        String[] tokens = tokens();
+        int nVocab = tokens.length;
+        float[] scores = new float[nVocab];
+        for (int i = 0; i < nVocab; i++) {
+            scores[i] = i < 259 ? 0f : -(i - 259) * 0.01f;
+        }
+        Random random = new Random(seed);
+        GgufWriter w = new GgufWriter()
+                .put("general.architecture", "mamba")
+                .put("general.name", "tiny-random-mamba")
+                .putU32("general.alignment", GgufWriter.ALIGNMENT)
+                .putU32("mamba.context_length", N_CTX_TRAIN)
+                .putU32("mamba.embedding_length", N_EMBD)
+                .putU32("mamba.block_count", N_LAYER)
+                .putU32("mamba.feed_forward_length", 0)
+                .putU32("mamba.attention.head_count", 0)
+                .putF32("mamba.attention.layer_norm_rms_epsilon", 1e-5f)
+                .putU32("mamba.ssm.conv_kernel", dConv)
+                .putU32("mamba.ssm.inner_size", dInner)
+                .putU32("mamba.ssm.state_size", dState)
+                .putU32("mamba.ssm.time_step_rank", dtRank)
+                .put("tokenizer.ggml.model", "llama")
+                .putArray("tokenizer.ggml.tokens", tokens)
+                .putArray("tokenizer.ggml.scores", scores)
+                .putArray("tokenizer.ggml.token_type", tokenTypes())
+                .putU32("tokenizer.ggml.bos_token_id", 1)
+                .putU32("tokenizer.ggml.eos_token_id", EOS)
+                .putU32("tokenizer.ggml.unknown_token_id", 0)
+                .putBool("tokenizer.ggml.add_bos_token", true)
+                .putBool("tokenizer.ggml.add_eos_token", false);
+        w.tensor("token_embd.weight", new long[]{N_EMBD, nVocab}, gaussian(random, N_EMBD * nVocab, 1.0));
+        w.tensor("output_norm.weight", new long[]{N_EMBD}, ones(N_EMBD));
+        float[] output = gaussian(random, N_EMBD * nVocab, 0.5);
+        java.util.Arrays.fill(output, 0, 3 * N_EMBD, 0f);
+        w.tensor("output.weight", new long[]{N_EMBD, nVocab}, output);
+        double s = 1 / Math.sqrt(N_EMBD);
+        for (int l = 0; l < N_LAYER; l++) {
+            String p = "blk." + l + ".";
+            float[] a = new float[dState * dInner]; // A = -exp(A_log): negative, so the state decays
+            for (int i = 0; i < a.length; i++) {
+                a[i] = -(1 + i % dState);
+            }
+            w.tensor(p + "attn_norm.weight", new long[]{N_EMBD}, ones(N_EMBD));
+            w.tensor(p + "ssm_in.weight", new long[]{N_EMBD, 2 * dInner}, gaussian(random, N_EMBD * 2 * dInner, s));
+            w.tensor(p + "ssm_conv1d.weight", new long[]{dConv, dInner}, gaussian(random, dConv * dInner, 0.5));
+            w.tensor(p + "ssm_conv1d.bias", new long[]{dInner}, gaussian(random, dInner, 0.1));
+            w.tensor(p + "ssm_x.weight", new long[]{dInner, dtRank + 2 * dState},
+                    gaussian(random, dInner * (dtRank + 2 * dState), 1 / Math.sqrt(dInner)));
+            w.tensor(p + "ssm_dt.weight", new long[]{dtRank, dInner}, gaussian(random, dtRank * dInner, 0.5));
+            w.tensor(p + "ssm_dt.bias", new long[]{dInner}, gaussian(random, dInner, 0.1));
+            w.tensor(p + "ssm_a", new long[]{dState, dInner}, a);
+            w.tensor(p + "ssm_d", new long[]{dInner}, ones(dInner));
+            w.tensor(p + "ssm_out.weight", new long[]{dInner, N_EMBD}, gaussian(random, dInner * N_EMBD, 1 / Math.sqrt(dInner)));
+        }
+        return w;
+    }
+
     /** Writes the F32 model with seed 1 to {@code file}. */
     public static Path write(Path file) {
         return writer(1, GgufWriter.GGML_F32).write(file);
