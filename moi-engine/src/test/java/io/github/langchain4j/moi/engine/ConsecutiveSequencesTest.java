@@ -32,9 +32,7 @@ class ConsecutiveSequencesTest {
 
     @Test
     void a_new_stream_goes_next_to_the_busy_one() throws Exception {
-        EngineConfig config = EngineConfig.of(TinyModel.shared()).withLlamaCppPath(TestRuntime.currentFolder())
-                .withContextSize(256).withThreads(1).withMaxSequences(PROMPTS.length).withPrefillChunk(8);
-        try (MoiEngine engine = MoiEngine.load(config)) {
+        try (MoiEngine engine = load()) {
             NativeModel model = engine.nativeModel();
             assertThat(model.sequenceCachesApart()).isTrue();
             // at once, in order: prompt i is read into sequence i and stays cached there
@@ -65,9 +63,7 @@ class ConsecutiveSequencesTest {
 
     @Test
     void a_cached_prompt_is_copied_next_to_the_busy_one_and_gives_the_same_tokens() throws Exception {
-        EngineConfig config = EngineConfig.of(TinyModel.shared()).withLlamaCppPath(TestRuntime.currentFolder())
-                .withContextSize(256).withThreads(1).withMaxSequences(PROMPTS.length).withPrefillChunk(8);
-        try (MoiEngine engine = MoiEngine.load(config)) {
+        try (MoiEngine engine = load()) {
             NativeModel model = engine.nativeModel();
             assertThat(model.canCopyCache()).isTrue();
             // checked before llama.cpp, which aborts the process on a bad copy
@@ -98,6 +94,12 @@ class ConsecutiveSequencesTest {
             assertThat(ids).as("sequences of the steps that carried both").containsExactly(0, 1);
             assertThat(again.get().tokens()).as("tokens after the copied blocks").containsExactly(cold);
         }
+    }
+
+    /** The tiny model on the current llama.cpp: 4 sequences, prompt blocks of 8 tokens. */
+    private static MoiEngine load() {
+        return MoiEngine.load(EngineConfig.of(TinyModel.shared()).withLlamaCppPath(TestRuntime.currentFolder())
+                .withContextSize(256).withThreads(1).withMaxSequences(PROMPTS.length).withPrefillChunk(8));
     }
 
     private static void awaitAll(List<CompletableFuture<GenerationResult>> futures) throws Exception {

@@ -75,13 +75,7 @@ public final class TinyModel {
 
     /** A writer holding the whole model; {@code embdType} is the ggml type of token_embd.weight (F32, F16 or Q8_0). */
     public static GgufWriter writer(long seed, int embdType) {
-        String[] tokens = tokens();
-        int nVocab = tokens.length;
-        float[] scores = new float[nVocab];
-        int[] types = tokenTypes();
-        for (int i = 0; i < nVocab; i++) {
-            scores[i] = i < 259 ? 0f : -(i - 259) * 0.01f;
-        }
+        int nVocab = tokens().length;
         Random random = new Random(seed);
         GgufWriter w = new GgufWriter()
                 .put("general.architecture", "llama")
@@ -95,16 +89,8 @@ public final class TinyModel {
                 .putU32("llama.attention.head_count_kv", N_HEAD_KV)
                 .putF32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
                 .putU32("llama.rope.dimension_count", HEAD_DIM)
-                .putF32("llama.rope.freq_base", 10000f)
-                .put("tokenizer.ggml.model", "llama")
-                .putArray("tokenizer.ggml.tokens", tokens)
-                .putArray("tokenizer.ggml.scores", scores)
-                .putArray("tokenizer.ggml.token_type", types)
-                .putU32("tokenizer.ggml.bos_token_id", 1)
-                .putU32("tokenizer.ggml.eos_token_id", EOS)
-                .putU32("tokenizer.ggml.unknown_token_id", 0)
-                .putBool("tokenizer.ggml.add_bos_token", true)
-                .putBool("tokenizer.ggml.add_eos_token", false);
+                .putF32("llama.rope.freq_base", 10000f);
+        putVocabulary(w);
 
         float[] embd = gaussian(random, N_EMBD * nVocab, 1.0);
         byte[] embdBytes = switch (embdType) {
@@ -141,12 +127,7 @@ public final class TinyModel {
      */
     public static GgufWriter mambaWriter(long seed) {
         int dInner = 2 * N_EMBD, dState = 8, dConv = 4, dtRank = 4;
-        String[] tokens = tokens();
-        int nVocab = tokens.length;
-        float[] scores = new float[nVocab];
-        for (int i = 0; i < nVocab; i++) {
-            scores[i] = i < 259 ? 0f : -(i - 259) * 0.01f;
-        }
+        int nVocab = tokens().length;
         Random random = new Random(seed);
         GgufWriter w = new GgufWriter()
                 .put("general.architecture", "mamba")
@@ -161,16 +142,8 @@ public final class TinyModel {
                 .putU32("mamba.ssm.conv_kernel", dConv)
                 .putU32("mamba.ssm.inner_size", dInner)
                 .putU32("mamba.ssm.state_size", dState)
-                .putU32("mamba.ssm.time_step_rank", dtRank)
-                .put("tokenizer.ggml.model", "llama")
-                .putArray("tokenizer.ggml.tokens", tokens)
-                .putArray("tokenizer.ggml.scores", scores)
-                .putArray("tokenizer.ggml.token_type", tokenTypes())
-                .putU32("tokenizer.ggml.bos_token_id", 1)
-                .putU32("tokenizer.ggml.eos_token_id", EOS)
-                .putU32("tokenizer.ggml.unknown_token_id", 0)
-                .putBool("tokenizer.ggml.add_bos_token", true)
-                .putBool("tokenizer.ggml.add_eos_token", false);
+                .putU32("mamba.ssm.time_step_rank", dtRank);
+        putVocabulary(w);
         w.tensor("token_embd.weight", new long[]{N_EMBD, nVocab}, gaussian(random, N_EMBD * nVocab, 1.0));
         w.tensor("output_norm.weight", new long[]{N_EMBD}, ones(N_EMBD));
         float[] output = gaussian(random, N_EMBD * nVocab, 0.5);
@@ -196,6 +169,24 @@ public final class TinyModel {
             w.tensor(p + "ssm_out.weight", new long[]{dInner, N_EMBD}, gaussian(random, dInner * N_EMBD, 1 / Math.sqrt(dInner)));
         }
         return w;
+    }
+
+    /** The tokenizer's keys, the same for every tiny model: byte tokens score 0, then falling by 0.01 a token. */
+    private static void putVocabulary(GgufWriter w) {
+        String[] tokens = tokens();
+        float[] scores = new float[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            scores[i] = i < 259 ? 0f : -(i - 259) * 0.01f;
+        }
+        w.put("tokenizer.ggml.model", "llama")
+                .putArray("tokenizer.ggml.tokens", tokens)
+                .putArray("tokenizer.ggml.scores", scores)
+                .putArray("tokenizer.ggml.token_type", tokenTypes())
+                .putU32("tokenizer.ggml.bos_token_id", 1)
+                .putU32("tokenizer.ggml.eos_token_id", EOS)
+                .putU32("tokenizer.ggml.unknown_token_id", 0)
+                .putBool("tokenizer.ggml.add_bos_token", true)
+                .putBool("tokenizer.ggml.add_eos_token", false);
     }
 
     /** Writes the F32 model with seed 1 to {@code file}. */
