@@ -250,12 +250,15 @@ class ConcurrentLoadTest {
 
     @Test
     void a_listener_that_throws_while_close_flushes_held_text_fails_only_its_request() throws Exception {
-        // every character the tiny model writes (ASCII, or U+FFFD for broken UTF-8) starts a stop string that never
-        // completes, so the matcher always holds text back for the final flush
-        List<String> stops = new ArrayList<>(List.of("\uFFFD\uFFFF"));
-        for (char c = 1; c < 0x80; c++) {
+        // every character the first request writes (lower-case letters: its grammar, which can end only after 24 z
+        // in a row) starts a stop string that never completes, so the matcher always holds text back for the final
+        // flush. (Unconstrained, the tiny model's byte tokens now and then form a valid two-byte character that no
+        // stop string starts.)
+        List<String> stops = new ArrayList<>();
+        for (char c = 'a'; c <= 'z'; c++) {
             stops.add(c + "\uFFFF");
         }
+        String lettersForever = "root ::= [a-z]+ \"" + "z".repeat(24) + "\"";
         MoiEngine engine = load(256, 2);
         RuntimeException boom = new IllegalStateException("listener failure while closing");
         GenerationListener throwsOnceClosed = new GenerationListener() {
@@ -281,7 +284,8 @@ class ConcurrentLoadTest {
         ExecutorService callers = Executors.newCachedThreadPool();
         try {
             Future<GenerationResult> first = callers.submit(() -> engine.generate(new GenerationRequest("the fox",
-                    SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, Integer.MAX_VALUE, stops, null, false), throwsOnceClosed));
+                    SamplingOptions.DEFAULTS, MoiOptions.DEFAULTS, Integer.MAX_VALUE, stops, lettersForever, false),
+                    throwsOnceClosed));
             waitFor(() -> engine.activeSequences() == 1, "the first request to start");
             Future<GenerationResult> second = callers.submit(() -> engine.generate(new GenerationRequest("hello",
                     SamplingOptions.DEFAULTS, MoiOptions.OFF, Integer.MAX_VALUE, stops, null, false), closesOnThirdText));
