@@ -31,9 +31,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Prompt cache: each sequence keeps the prompt of its last generation. A new request goes to the free
  * sequence whose cached prompt saves it the most blocks (same system prompt, tools, chat history) and decodes
- * only the rest; on the current llama.cpp, next to the busy sequences (see {@code DecodeLoop.pickSlot}). Prompts are decoded in blocks of {@link EngineConfig#prefillChunk()}
- * tokens aligned to position 0 and only whole blocks are reused, so a cached position is bit-identical to a
- * cold prefill (llama.cpp's CPU kernels give slightly different numbers for other batch shapes).
+ * only the rest; on the current llama.cpp, next to the busy sequences (see {@code DecodeLoop.pickSlot}). Prompts
+ * are decoded in blocks of {@link EngineConfig#prefillChunk()} tokens aligned to position 0 and only whole blocks
+ * are reused, so a cached position is bit-identical to a cold prefill (llama.cpp's CPU kernels give slightly
+ * different numbers for other batch shapes).
  *
  * <p>Chunked prefill: a new request's prompt is read one block per step, in the same decode call as the running
  * sequences' next inputs, so they keep producing tokens while a long prompt is read. Prompts are read in the

@@ -62,7 +62,10 @@ interface LlamaCppCurrent extends LlamaCommon {
      */
     void llama_memory_seq_cp(Pointer mem, int seqIdSrc, int seqIdDst, int p0, int p1);
 
-    // C bool, read as a byte: JNA's boolean would read the whole return register, whose upper bytes C leaves undefined
+    /**
+     * C bool, read as a byte: JNA's {@code boolean} reads the whole return register, whose upper bytes C leaves
+     * undefined.
+     */
     byte llama_model_is_recurrent(Pointer model);
 
     byte llama_model_is_hybrid(Pointer model);
