@@ -39,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 
 /**
  * One engine of {@code moi bench} in a JVM of its own, driven by {@link BenchCommand} one JSON request per
@@ -420,12 +421,9 @@ public final class BenchWorker {
             }
             float[] logits = new float[m.vocabSize()];
             for (int n : sizes) {
-                measureStreamSteps(m, n, prompts, Math.min(3, steps), logits); // warm-up
-                double[] times = new double[3];
-                for (int rep = 0; rep < times.length; rep++) {
-                    times[rep] = measureStreamSteps(m, n, prompts, steps, logits);
-                }
-                msPerStep.put(String.valueOf(n), Stats.median(times));
+                msPerStep.put(String.valueOf(n), warmMedian(
+                        () -> measureStreamSteps(m, n, prompts, Math.min(3, steps), logits),
+                        () -> measureStreamSteps(m, n, prompts, steps, logits)));
             }
             int[] prompt = prompts[0];
             m.clearCache();
@@ -439,12 +437,9 @@ public final class BenchWorker {
             }
             for (JsonNode c : request.path("chunks")) {
                 int chunk = c.asInt();
-                measureChunkSteps(m, maxInputs - 1, prompt.length, chunk, longPrompt, 2);
-                double[] times = new double[3];
-                for (int rep = 0; rep < times.length; rep++) {
-                    times[rep] = measureChunkSteps(m, maxInputs - 1, prompt.length, chunk, longPrompt, Math.max(2, steps / 4));
-                }
-                msPerChunkStep.put(String.valueOf(chunk), Stats.median(times));
+                msPerChunkStep.put(String.valueOf(chunk), warmMedian(
+                        () -> measureChunkSteps(m, maxInputs - 1, prompt.length, chunk, longPrompt, 2),
+                        () -> measureChunkSteps(m, maxInputs - 1, prompt.length, chunk, longPrompt, Math.max(2, steps / 4))));
             }
         }
         return Map.of("msPerStep", msPerStep, "msPerChunkStep", msPerChunkStep);
@@ -489,13 +484,11 @@ public final class BenchWorker {
                 Map<String, Object> byKind = new LinkedHashMap<>();
                 for (boolean embeddings : new boolean[]{false, true}) {
                     Map<String, Object> byInputs = new LinkedHashMap<>();
+                    float[][] inputRows = embeddings ? rows : null;
                     for (int n : sizes) {
-                        measureSteps(m, n, prompt.length, 3, logits, embeddings ? rows : null); // warm-up
-                        double[] times = new double[3];
-                        for (int rep = 0; rep < times.length; rep++) {
-                            times[rep] = measureSteps(m, n, prompt.length, steps, logits, embeddings ? rows : null);
-                        }
-                        byInputs.put(String.valueOf(n), Stats.median(times));
+                        byInputs.put(String.valueOf(n), warmMedian(
+                                () -> measureSteps(m, n, prompt.length, 3, logits, inputRows),
+                                () -> measureSteps(m, n, prompt.length, steps, logits, inputRows)));
                     }
                     byKind.put(embeddings ? "embeddings" : "tokens", byInputs);
                 }
@@ -503,6 +496,16 @@ public final class BenchWorker {
             }
         }
         return Map.of("msPerStep", byFill);
+    }
+
+    /** A step measurement's figure: one short run to warm up, then the median of three timed runs. */
+    private static double warmMedian(DoubleSupplier warmUp, DoubleSupplier timed) {
+        warmUp.getAsDouble();
+        double[] times = new double[3];
+        for (int rep = 0; rep < times.length; rep++) {
+            times[rep] = timed.getAsDouble();
+        }
+        return Stats.median(times);
     }
 
     /** Steps of {@code running} single inputs (sequences 0..running-1) next to a prompt chunk of sequence {@code running}. */
