@@ -18,25 +18,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The property MoI rests on: feeding a token's embedding row through {@code batch.embd} gives the same
  * next-token logits as feeding the token id, on each verified architecture, so MoI with H = 0 is standard
- * decoding. Runs on the real models, on the runtime {@link TestRuntime} names (failsafe runs it on both).
+ * decoding. Runs on the real models (the 1.5B one as well: the study's MoI answers on it rest on its Q4_K token
+ * table), on the runtime {@link TestRuntime} names (failsafe runs it on both).
  */
 class EmbeddingPathIT {
 
+    private static final String TEXT = "The quick brown fox jumps over the lazy dog. Then it";
+
+    /** Architecture, the model's name in the test's name (with its token table's type), file. */
     static Stream<Arguments> models() {
         return Stream.of(
-                Arguments.of("qwen2", TestModels.defaultModel(), "The quick brown fox jumps over the lazy dog. Then it"),
-                Arguments.of("gemma3", TestModels.gemma3(), "The quick brown fox jumps over the lazy dog. Then it"),
-                Arguments.of("llama", TestModels.smolLm2(), "The quick brown fox jumps over the lazy dog. Then it"));
+                Arguments.of("qwen2", "Qwen2.5-Coder 0.5B, Q5_0", TestModels.defaultModel()),
+                Arguments.of("qwen2", "Qwen2.5-Coder 1.5B, Q4_K", TestModels.qwen1_5b()),
+                Arguments.of("gemma3", "Gemma 3 270M", TestModels.gemma3()),
+                Arguments.of("llama", "SmolLM2 135M", TestModels.smolLm2()));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("models")
-    void embedding_input_gives_the_same_logits_as_token_input(String architecture, Path path, String text) {
+    void embedding_input_gives_the_same_logits_as_token_input(String architecture, String name, Path path) {
         try (MoiEngine engine = MoiEngine.load(TestRuntime.config(path).withContextSize(256))) {
             assertThat(engine.architecture()).isEqualTo(architecture);
             assertThat(engine.runtime()).isEqualTo(TestRuntime.runtime());
             NativeModel model = engine.nativeModel();
-            int[] prompt = model.tokenize(text, true, false);
+            int[] prompt = model.tokenize(TEXT, true, false);
             float[] viaToken = new float[model.vocabSize()];
             float[] viaEmbedding = new float[model.vocabSize()];
             Random random = new Random(7);
@@ -62,10 +67,10 @@ class EmbeddingPathIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("models")
-    void greedy_off_through_the_embedding_path_generates_the_same_tokens(String architecture, Path path, String text) {
-        GenerationRequest request = GenerationRequest.of(text, SamplingOptions.GREEDY,
+    void greedy_off_through_the_embedding_path_generates_the_same_tokens(String architecture, String name, Path path) {
+        GenerationRequest request = GenerationRequest.of(TEXT, SamplingOptions.GREEDY,
                 new MoiOptions(MoiMode.OFF, 1.0, 20), 32);
         try (MoiEngine engine = MoiEngine.load(TestRuntime.config(path).withContextSize(256));
              MoiEngine rows = MoiEngine.load(TestRuntime.config(path).withContextSize(256), MoiFeedback.OffPath.EMBEDDING_ROWS)) {
