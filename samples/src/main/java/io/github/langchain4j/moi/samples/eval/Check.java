@@ -68,11 +68,16 @@ public enum Check {
     }
 
     private static final Pattern ANSWER_MARKER = Pattern.compile("(?i)answer\\s*[:：]");
+    /** A line of LaTeX display or inline delimiters, {@code $$} or a code fence, and nothing else. */
+    private static final Pattern DELIMITERS_ONLY = Pattern.compile("(\\\\[\\[\\]()]|\\$\\$|```\\w*)+");
     private static final Pattern NUMBER_PATTERN = Pattern.compile("-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?");
 
     /**
-     * The model's final answer: what follows the last {@code Answer:} (on the same line, else the next non-empty
-     * line), else the last non-empty line; markdown emphasis around the marker is dropped.
+     * The model's final answer: what follows the last {@code Answer:} (on the same line, else the next line with
+     * text), else the content of the last {@code \boxed{...}}, else the last line with text. Markdown emphasis
+     * around the marker is dropped, and lines of LaTeX or code delimiters alone ({@code \[}, {@code \]},
+     * {@code $$}, a code fence) are not text: a model that ends with {@code \boxed{42}} on a display line of its
+     * own would otherwise be read as {@code \]}.
      */
     public static String finalAnswer(String response) {
         String text = response == null ? "" : response.replace("\r", "");
@@ -84,19 +89,43 @@ public enum Check {
         if (end >= 0) {
             for (String line : text.substring(end).split("\n")) {
                 String cleaned = line.replaceAll("^[\\s*_]+|[\\s*_]+$", "");
-                if (!cleaned.isEmpty()) {
+                if (!cleaned.isEmpty() && !DELIMITERS_ONLY.matcher(cleaned).matches()) {
                     return cleaned;
                 }
             }
             return "";
         }
+        String boxed = lastBoxed(text);
+        if (boxed != null) {
+            return boxed.trim();
+        }
         String[] lines = text.split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
-            if (!lines[i].isBlank()) {
-                return lines[i].trim();
+            String line = lines[i].trim();
+            if (!line.isEmpty() && !DELIMITERS_ONLY.matcher(line).matches()) {
+                return line;
             }
         }
         return "";
+    }
+
+    /** The content of the last {@code \boxed{...}} (braces inside it balanced), or null. */
+    private static String lastBoxed(String text) {
+        int start = text.lastIndexOf("\\boxed{");
+        while (start >= 0) {
+            int from = start + "\\boxed{".length();
+            int depth = 1;
+            for (int i = from; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch == '{') {
+                    depth++;
+                } else if (ch == '}' && --depth == 0) {
+                    return text.substring(from, i);
+                }
+            }
+            start = text.lastIndexOf("\\boxed{", start - 1); // not closed: the one before
+        }
+        return null;
     }
 
     /** The first number after the last '=' (else the first number), or null. */

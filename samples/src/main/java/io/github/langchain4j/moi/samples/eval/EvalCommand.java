@@ -33,8 +33,11 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -170,6 +173,12 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Generate nothing: write the report from the answers already in the results file.")
     boolean reportOnly;
 
+    @Option(names = "--recheck", order = 18,
+            description = "Generate nothing: judge the answers in the results file again with this version's checks "
+                    + "(results of an older one) and write the report as NAME-rechecked.md/.json/.png; the results "
+                    + "file and the report as run stay as they are.")
+    boolean recheck;
+
     @Option(names = {"-v", "--verbose"}, order = 19, description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -235,9 +244,10 @@ public final class EvalCommand implements Callable<Integer> {
                 : dataset != null ? dataset.getFileName().toString().replaceFirst("\\.jsonl?$", "") : taskLabel;
 
         Path resultsPath = out.resolve(base + "-results.jsonl");
-        Path md = out.resolve(base + ".md");
-        Path json = out.resolve(base + ".json");
-        Path png = out.resolve(base + ".png");
+        String reportBase = recheck ? base + "-rechecked" : base;
+        Path md = out.resolve(reportBase + ".md");
+        Path json = out.resolve(reportBase + ".json");
+        Path png = out.resolve(reportBase + ".png");
         // every output is checked against the inputs before the first one is opened
         SafeFiles.Input[] inputs = {new SafeFiles.Input("model file", modelPath),
                 dataset == null ? null : new SafeFiles.Input("dataset", dataset)};
@@ -252,11 +262,12 @@ public final class EvalCommand implements Callable<Integer> {
                     problems.size(), modeList.size(), modeList.stream().map(EvalMode::label)
                             .collect(Collectors.joining(", ")), seedList.size(), total, total - remaining, resultsPath);
             stderr.flush();
-            if (remaining > 0 && !reportOnly) {
+            if (remaining > 0 && !reportOnly && !recheck) {
                 runRemaining(modelPath, sampling, settings, problems, modeList, seedList, results, total, remaining,
                         stderr);
             }
-            EvalReport.Summary summary = EvalReport.summarize(settings, problems, results.records(),
+            List<ResultRecord> records = recheck ? rejudge(problems, results.records(), stderr) : results.records();
+            EvalReport.Summary summary = EvalReport.summarize(settings, problems, records,
                     ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS));
             AccuracyChart.write(summary, png);
             EvalReport.writeJson(summary, json);
@@ -273,6 +284,31 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("eval: " + e.getMessage(), e);
         }
+    }
+
+    /** The answers to these problems judged again, and a line on stderr for each mode whose verdicts changed. */
+    static List<ResultRecord> rejudge(List<Problem> problems, List<ResultRecord> records, PrintWriter stderr) {
+        Map<String, Problem> byId = new HashMap<>();
+        problems.forEach(p -> byId.put(p.id(), p));
+        Map<String, int[]> changes = new TreeMap<>(); // mode: {now right, now wrong}
+        List<ResultRecord> judged = new ArrayList<>();
+        for (ResultRecord record : records) {
+            Problem problem = byId.get(record.problem());
+            if (problem == null) {
+                continue; // beyond --limit: not in the report
+            }
+            ResultRecord again = record.rejudged(problem);
+            int[] changed = changes.computeIfAbsent(record.mode(), m -> new int[2]);
+            if (again.correct() != record.correct()) {
+                changed[again.correct() ? 0 : 1]++;
+            }
+            judged.add(again);
+        }
+        stderr.printf(Locale.ROOT, "eval: judged %d answers again%n", judged.size());
+        changes.forEach((mode, changed) -> stderr.printf(Locale.ROOT, "eval: %s: %d wrong now right, %d right now "
+                + "wrong%n", mode, changed[0], changed[1]));
+        stderr.flush();
+        return judged;
     }
 
     private void runRemaining(Path modelPath, SamplingOptions sampling, EvalSettings settings, List<Problem> problems,

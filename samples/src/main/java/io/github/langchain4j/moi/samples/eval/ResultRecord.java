@@ -29,6 +29,15 @@ public record ResultRecord(String problem, String mode, long seed, boolean corre
         this(problem, mode, seed, correct, tokens, finish, answer, response, seconds, settings, problemHash, null);
     }
 
+    /** This answer judged again by its problem's check (results written by an older checker). */
+    public ResultRecord rejudged(Problem problem) {
+        if (!problem.id().equals(this.problem)) {
+            throw new IllegalArgumentException("result of " + this.problem + " judged as " + problem.id());
+        }
+        return new ResultRecord(this.problem, mode, seed, problem.isCorrect(response), tokens, finish,
+                Check.finalAnswer(response), response, seconds, settings, problemHash, thinking);
+    }
+
     /** The resume key. */
     @JsonIgnore
     public Key key() {

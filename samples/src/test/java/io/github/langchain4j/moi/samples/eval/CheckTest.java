@@ -24,6 +24,22 @@ class CheckTest {
     }
 
     @Test
+    void withoutAMarkerTheLastBoxedAnswerCountsAndDelimiterLinesAreNotTheAnswer() {
+        // as Qwen2.5-Coder ends many answers: the box on a display line of its own, closed by "\]"
+        String boxedOnItsOwnLine = "4. Finally, -120 - 22 = -142\n\nSo, the final result is:\n\\[\n\\boxed{-142}\n\\]";
+        assertThat(Check.finalAnswer(boxedOnItsOwnLine)).isEqualTo("-142");
+        assertThat(problem(Check.NUMBER, "-142").isCorrect(boxedOnItsOwnLine)).isTrue();
+        assertThat(problem(Check.NUMBER, "-120").isCorrect(boxedOnItsOwnLine)).isFalse();
+        assertThat(Check.finalAnswer("first \\boxed{1}, then \\boxed{2}.")).as("the last box").isEqualTo("2");
+        assertThat(Check.finalAnswer("so \\boxed{\\frac{1}{2}} it is")).isEqualTo("\\frac{1}{2}");
+        assertThat(Check.finalAnswer("\\boxed{7} and \\boxed{8")).as("an unclosed box is skipped").isEqualTo("7");
+        assertThat(Check.finalAnswer("Answer: 5\nas \\boxed{6}")).as("the marker first").isEqualTo("5");
+        assertThat(Check.finalAnswer("Answer:\n\\[\n12\n\\]")).isEqualTo("12");
+        assertThat(Check.finalAnswer("the result:\n```\n42\n```\n")).isEqualTo("42");
+        assertThat(Check.finalAnswer("$$\n\\]\n")).isEmpty();
+    }
+
+    @Test
     void numberComparesTheFirstNumberAfterTheLastEqualsSign() {
         Problem p = problem(Check.NUMBER, "-2808");
         assertThat(p.isCorrect("work...\nAnswer: -2808")).isTrue();

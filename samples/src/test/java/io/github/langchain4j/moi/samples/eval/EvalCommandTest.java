@@ -196,6 +196,31 @@ class EvalCommandTest {
     }
 
     @Test
+    void recheckJudgesTheStoredAnswersAgainAndLeavesTheResultsAndTheReportAsRun() throws Exception {
+        assertThat(run(Integer.MAX_VALUE)).isZero();
+        // as an older checker would have written them: off's three right answers judged wrong
+        Path results = dir.resolve("out/run-results.jsonl");
+        Files.writeString(results, Files.readString(results).replaceAll(
+                "(\\{\"problem\":\"q[123]\",\"mode\":\"off\",\"seed\":42,)\"correct\":true", "$1\"correct\":false"));
+        byte[] stale = Files.readAllBytes(results);
+        assertThat(run(Integer.MAX_VALUE, "--report-only")).isZero();
+        String asRun = Files.readString(dir.resolve("out/run.md"));
+        assertThat(asRun).contains("| off | 10 | 0 | 0.000 |");
+        calls.clear();
+
+        assertThat(run(Integer.MAX_VALUE, "--recheck")).isZero();
+        assertThat(calls).as("nothing generated").isEmpty();
+        assertThat(err).contains("judged 20 answers again").contains("off: 3 wrong now right, 0 right now wrong")
+                .contains("moi:1: 0 wrong now right, 0 right now wrong");
+        assertThat(Files.readString(dir.resolve("out/run-rechecked.md"))).contains("--recheck")
+                .contains("| off | 10 | 3 | 0.300 |").contains("| moi:1 | 10 | 10 | 1.000 |");
+        assertThat(dir.resolve("out/run-rechecked.json")).exists();
+        assertThat(dir.resolve("out/run-rechecked.png")).exists();
+        assertThat(Files.readAllBytes(results)).as("the results file").isEqualTo(stale);
+        assertThat(Files.readString(dir.resolve("out/run.md"))).as("the report as run").isEqualTo(asRun);
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         assertThat(run(0, "--seeds", "0")).isEqualTo(2);
         assertThat(err).contains("--seeds must be >= 1");
