@@ -128,6 +128,11 @@ public enum Check {
         return null;
     }
 
+    /** Whether the response has the {@code Answer:} line the tasks ask for (else its answer is found otherwise). */
+    public static boolean hasAnswerMarker(String response) {
+        return response != null && ANSWER_MARKER.matcher(response).find();
+    }
+
     /** The first number after the last '=' (else the first number), or null. */
     static BigDecimal firstNumber(String answer) {
         String tail = answer.substring(answer.lastIndexOf('=') + 1);

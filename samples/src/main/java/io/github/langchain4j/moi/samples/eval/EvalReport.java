@@ -41,8 +41,16 @@ public final class EvalReport {
     public record ProblemRow(String problem, String answer, Map<String, String> results) {
     }
 
+    /**
+     * How a mode followed the requested format: answers without an {@code Answer:} line; against off, the pairs
+     * where only off wrote one ({@code offOnly}), the reverse ({@code modeOnly}), and McNemar's p of the two.
+     */
+    public record FormatSummary(String mode, int n, int withoutAnswerLine, Integer offOnly, Integer modeOnly,
+                                Double pValue) {
+    }
+
     public record Summary(String date, EvalSettings settings, int problems, List<ModeSummary> modes,
-                          List<ProblemRow> perProblem) {
+                          List<FormatSummary> format, List<ProblemRow> perProblem) {
     }
 
     private EvalReport() {
@@ -82,6 +90,7 @@ public final class EvalReport {
         }
         boolean hasOff = settings.modes().contains(EvalMode.OFF);
         List<ModeSummary> modes = new ArrayList<>();
+        List<FormatSummary> format = new ArrayList<>();
         for (EvalMode mode : settings.modes()) {
             int n = 0;
             int correct = 0;
@@ -90,6 +99,9 @@ public final class EvalReport {
             int pairs = 0;
             int b = 0;
             int c = 0;
+            int withoutLine = 0;
+            int offOnly = 0;
+            int modeOnly = 0;
             List<Double> perProblem = new ArrayList<>();   // mean (mode - off) over the problem's paired seeds
             for (Problem problem : problems) {
                 double problemSum = 0;
@@ -103,11 +115,16 @@ public final class EvalReport {
                     correct += r.correct() ? 1 : 0;
                     tokens += r.tokens();
                     truncated += "length".equals(r.finish()) ? 1 : 0;
+                    boolean line = Check.hasAnswerMarker(r.response());
+                    withoutLine += line ? 0 : 1;
                     ResultRecord off = byKey.get(new ResultRecord.Key(problem.id(), EvalMode.OFF.label(), seed));
                     if (off != null) {
                         pairs++;
                         b += off.correct() && !r.correct() ? 1 : 0;
                         c += !off.correct() && r.correct() ? 1 : 0;
+                        boolean offLine = Check.hasAnswerMarker(off.response());
+                        offOnly += offLine && !line ? 1 : 0;
+                        modeOnly += line && !offLine ? 1 : 0;
                         problemSum += (r.correct() ? 1 : 0) - (off.correct() ? 1 : 0);
                         problemPairs++;
                     }
@@ -127,6 +144,8 @@ public final class EvalReport {
                     compared ? Statistics.signTest(toArray(perProblem)) : null,
                     compared ? pairsNeeded(b + c, pairs, 0.03) : null,
                     compared ? pairsNeeded(b + c, pairs, 0.05) : null));
+            format.add(new FormatSummary(mode.label(), n, withoutLine, compared ? offOnly : null,
+                    compared ? modeOnly : null, compared ? Statistics.mcnemarExact(offOnly, modeOnly) : null));
         }
         List<ProblemRow> rows = new ArrayList<>();
         for (Problem problem : problems) {
@@ -150,7 +169,7 @@ public final class EvalReport {
             }
         }
         return new Summary(date.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), settings, problems.size(), modes,
-                rows);
+                format, rows);
     }
 
     static String expected(Problem problem) {
@@ -172,6 +191,7 @@ public final class EvalReport {
         json.put("mixTopK", s.mixTopK());
         json.put("confidence", CONFIDENCE);
         json.put("modes", summary.modes());
+        json.put("format", summary.format());
         json.put("perProblem", summary.perProblem());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
     }
@@ -231,6 +251,18 @@ public final class EvalReport {
                     + "at this run's discordance rate (b + c) / pairs (Connor 1987); '–' when the rate is below the "
                     + "difference.\n\n");
         }
+        md.append("## The answer line\n\n");
+        md.append("| mode | answers | without an `Answer:` line | only off wrote one | only the mode wrote one "
+                + "| McNemar p |\n");
+        md.append("|---|---:|---:|---:|---:|---:|\n");
+        for (FormatSummary f : summary.format()) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s |%n", f.mode(), f.n(),
+                    f.withoutAnswerLine(), dash(f.offOnly()), dash(f.modeOnly()),
+                    f.pValue() == null ? "–" : String.format(Locale.ROOT, "%.4f", f.pValue())));
+        }
+        md.append("\nThe built-in tasks ask for the result on a last line `Answer: ...`; an answer without one is judged from "
+                + "its last `\\boxed{}`, else its last line. A difference here is one of following the requested "
+                + "format, right answer or not.\n\n");
         if (chartFileName != null) {
             md.append("![accuracy against beta](").append(chartFileName).append(")\n\n");
         }

@@ -221,6 +221,30 @@ class EvalCommandTest {
     }
 
     @Test
+    void theReportCountsAnswersWithoutTheAnswerLinePairedAgainstOff() throws Exception {
+        assertThat(run(Integer.MAX_VALUE)).isZero();
+        // MoI's answers to q1..q4 in a box instead of on an "Answer:" line
+        Path results = dir.resolve("out/run-results.jsonl");
+        Files.writeString(results, Files.readString(results).replaceAll(
+                "(\"problem\":\"q[1-4]\",\"mode\":\"moi:1\".*\"response\":\"thinking...\\\\n)Answer: (\\d+)\"",
+                "$1\\\\\\\\[\\\\\\\\boxed{$2}\\\\\\\\]\""));
+        assertThat(run(Integer.MAX_VALUE, "--recheck")).isZero();
+        assertThat(err).contains("moi:1: 0 wrong now right, 0 right now wrong");
+
+        JsonNode format = new ObjectMapper().readTree(dir.resolve("out/run-rechecked.json").toFile()).get("format");
+        assertThat(format.get(0).get("mode").asText()).isEqualTo("off");
+        assertThat(format.get(0).get("withoutAnswerLine").asInt()).isZero();
+        JsonNode moi = format.get(1);
+        assertThat(moi.get("withoutAnswerLine").asInt()).isEqualTo(4);
+        assertThat(moi.get("offOnly").asInt()).isEqualTo(4);
+        assertThat(moi.get("modeOnly").asInt()).isZero();
+        assertThat(moi.get("pValue").asDouble()).isEqualTo(Statistics.mcnemarExact(4, 0));
+        assertThat(Files.readString(dir.resolve("out/run-rechecked.md")))
+                .contains("| moi:1 | 10 | 4 | 4 | 0 | " + String.format(java.util.Locale.ROOT, "%.4f |",
+                        Statistics.mcnemarExact(4, 0)));
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         assertThat(run(0, "--seeds", "0")).isEqualTo(2);
         assertThat(err).contains("--seeds must be >= 1");
