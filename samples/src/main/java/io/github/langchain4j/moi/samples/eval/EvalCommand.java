@@ -286,7 +286,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** The answers to these problems judged again, and a line on stderr for each mode whose verdicts changed. */
+    /** The answers to these problems judged again; stderr says, per mode, how many verdicts changed each way. */
     static List<ResultRecord> rejudge(List<Problem> problems, List<ResultRecord> records, PrintWriter stderr) {
         Map<String, Problem> byId = new HashMap<>();
         problems.forEach(p -> byId.put(p.id(), p));
