@@ -16,7 +16,8 @@ class CountdownTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"4 * 9 - 6", "(4*9)-6", "9*4-6", "4 * 9 - 6 = 30", "30 = 4 * 9 - 6", "$4 \\times 9 - 6$",
-            "4 × 9 − 6", "**4 * 9 - 6**", "`(9 * 4) - 6`.", "4 x 9 - 6", "\\( 4 \\cdot 9 - 6 \\)"})
+            "4 × 9 − 6", "**4 * 9 - 6**", "`(9 * 4) - 6`.", "4 x 9 - 6", "\\( 4 \\cdot 9 - 6 \\)",
+            "\\[ \\boxed{4 \\times 9 - 6} \\]"})
     void acceptsTheTargetWithEachNumberOnce(String answer) {
         assertThat(Countdown.verify(answer, NUMBERS, 30)).isEqualTo(Verdict.CORRECT);
     }
