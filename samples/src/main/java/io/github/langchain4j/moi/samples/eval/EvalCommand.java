@@ -254,7 +254,16 @@ public final class EvalCommand implements Callable<Integer> {
         for (Path output : List.of(resultsPath, md, json, png)) {
             SafeFiles.requireNotAnInput(output, "output file", inputs);
         }
+        boolean generate = !reportOnly && !recheck;
+        String nothingToReport = "no answers to report in " + resultsPath + ": run the command without "
+                + (recheck ? "--recheck" : "--report-only") + " first, with the same options";
+        if (!generate && !Files.exists(resultsPath)) {
+            throw usageError(nothingToReport); // before ResultsFile.open, which would create it
+        }
         try (ResultsFile results = ResultsFile.open(resultsPath, settings.fingerprint())) {
+            if (!generate && results.records().isEmpty()) {
+                throw usageError(nothingToReport);
+            }
             EvalRunner.checkSameProblems(problems, results);
             long total = (long) problems.size() * seedList.size() * modeList.size();
             long remaining = EvalRunner.remaining(problems, modeList, seedList, results);
@@ -262,7 +271,7 @@ public final class EvalCommand implements Callable<Integer> {
                     problems.size(), modeList.size(), modeList.stream().map(EvalMode::label)
                             .collect(Collectors.joining(", ")), seedList.size(), total, total - remaining, resultsPath);
             stderr.flush();
-            if (remaining > 0 && !reportOnly && !recheck) {
+            if (remaining > 0 && generate) {
                 runRemaining(modelPath, sampling, settings, problems, modeList, seedList, results, total, remaining,
                         stderr);
             }

@@ -190,9 +190,27 @@ class EvalCommandTest {
 
     @Test
     void reportOnlyGeneratesNothing() {
+        assertThat(run(Integer.MAX_VALUE, "--limit", "2")).isZero();
+        calls.clear();
         assertThat(run(Integer.MAX_VALUE, "--report-only")).isZero();
         assertThat(calls).isEmpty();
         assertThat(dir.resolve("out/run.md")).exists();
+        assertThat(dir.resolve("out/run.json")).content().contains("\"n\" : 2,");
+    }
+
+    @Test
+    void reportOnlyAndRecheckWithoutAnswersAreUsageErrorsThatCreateNothing() throws Exception {
+        for (String flag : List.of("--report-only", "--recheck")) {
+            assertThat(run(Integer.MAX_VALUE, flag)).as(flag).isEqualTo(2);
+            assertThat(err).contains("no answers to report in").contains("run-results.jsonl")
+                    .contains("without " + flag + " first");
+            assertThat(dir.resolve("out/run-results.jsonl")).as("no results file made up").doesNotExist();
+        }
+        Files.createDirectories(dir.resolve("out"));
+        Files.writeString(dir.resolve("out/run-results.jsonl"), "");
+        assertThat(run(Integer.MAX_VALUE, "--recheck")).isEqualTo(2);
+        assertThat(err).contains("no answers to report in");
+        assertThat(calls).isEmpty();
     }
 
     @Test
