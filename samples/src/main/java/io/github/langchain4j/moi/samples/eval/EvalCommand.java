@@ -280,7 +280,7 @@ public final class EvalCommand implements Callable<Integer> {
                     ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS));
             AccuracyChart.write(summary, png);
             EvalReport.writeJson(summary, json);
-            EvalReport.writeMarkdown(summary, md, png.getFileName().toString());
+            EvalReport.writeMarkdown(summary, md, png.getFileName().toString(), recheck);
             for (EvalReport.ModeSummary m : summary.modes()) {
                 stdout.printf(Locale.ROOT, "%-10s %4d/%-4d accuracy %.3f [%.3f, %.3f]%s  %.1f tokens/answer%n",
                         m.mode(), m.correct(), m.n(), m.accuracy(), m.ciLow(), m.ciHigh(),

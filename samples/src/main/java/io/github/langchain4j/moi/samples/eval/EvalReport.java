@@ -196,7 +196,9 @@ public final class EvalReport {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
     }
 
-    public static void writeMarkdown(Summary summary, Path file, String chartFileName) throws IOException {
+    /** The report; {@code rechecked}: its verdicts were judged again from the stored answers ({@code --recheck}). */
+    public static void writeMarkdown(Summary summary, Path file, String chartFileName, boolean rechecked)
+            throws IOException {
         EvalSettings s = summary.settings();
         StringBuilder md = new StringBuilder();
         md.append("# MoI evaluation: ").append(s.task()).append(" on ").append(s.model()).append("\n\n");
@@ -215,7 +217,12 @@ public final class EvalReport {
                 ? "first (before top-k/top-p/min-p, as vLLM)" : "last (llama.cpp's usual order)").append("\n");
         md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPU cores, ")
                 .append(System.getProperty("os.name")).append(" ").append(System.getProperty("os.arch"))
-                .append(", Java ").append(System.getProperty("java.version")).append("\n\n");
+                .append(", Java ").append(System.getProperty("java.version")).append("\n");
+        if (rechecked) {
+            md.append("- Verdicts: judged again from the stored answers by this version's checks (`--recheck`); the "
+                    + "results file keeps the verdicts of the run\n");
+        }
+        md.append('\n');
 
         md.append("## Accuracy per mode\n\n");
         md.append("| mode | answers | correct | accuracy | 95 % CI (Wilson) | pairs with off | b | c | McNemar p "

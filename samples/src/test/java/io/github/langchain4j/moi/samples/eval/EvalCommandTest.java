@@ -230,7 +230,9 @@ class EvalCommandTest {
         assertThat(calls).as("nothing generated").isEmpty();
         assertThat(err).contains("judged 20 answers again").contains("off: 3 wrong now right, 0 right now wrong")
                 .contains("moi:1: 0 wrong now right, 0 right now wrong");
+        assertThat(asRun).doesNotContain("Verdicts: judged again");
         assertThat(Files.readString(dir.resolve("out/run-rechecked.md"))).contains("--recheck")
+                .contains("- Verdicts: judged again from the stored answers")
                 .contains("| off | 10 | 3 | 0.300 |").contains("| moi:1 | 10 | 10 | 1.000 |");
         assertThat(dir.resolve("out/run-rechecked.json")).exists();
         assertThat(dir.resolve("out/run-rechecked.png")).exists();
