@@ -109,6 +109,12 @@ public enum Check {
         return "";
     }
 
+    /** The content of the last {@code \boxed{...}} in the text, else the text itself. */
+    static String unboxed(String text) {
+        String boxed = lastBoxed(text);
+        return boxed != null ? boxed : text;
+    }
+
     /** The content of the last {@code \boxed{...}} (braces inside it balanced), or null. */
     private static String lastBoxed(String text) {
         int start = text.lastIndexOf("\\boxed{");
@@ -146,10 +152,7 @@ public enum Check {
     /** Without markup (bold, code, LaTeX dollars, \boxed{}), surrounding quotes, a trailing period and extra spaces. */
     static String normalize(String text) {
         String s = text.trim();
-        Matcher boxed = Pattern.compile("\\\\boxed\\{(.*)}").matcher(s);
-        if (boxed.find()) {
-            s = boxed.group(1);
-        }
+        s = unboxed(s);
         s = s.replaceAll("[*`$]", "").trim();
         s = s.replaceAll("^[\"'“”‘’]+|[\"'“”‘’]+$", "");
         s = s.replaceAll("[.。]+$", "").trim();

@@ -57,8 +57,7 @@ public final class Countdown {
     }
 
     static String clean(String answer) {
-        String s = answer == null ? "" : answer.trim();
-        s = s.replaceAll("\\\\boxed\\{(.*)}", "$1");
+        String s = answer == null ? "" : Check.unboxed(answer.trim());
         s = s.replace("\\times", "*").replace("\\cdot", "*").replace("\\div", "/")
                 .replace("\\left", "").replace("\\right", "").replace("\\(", "").replace("\\)", "")
                 .replace("\\[", "").replace("\\]", "");
